@@ -1,0 +1,372 @@
+package io.dockhand.server;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Keeps records in a relational database over JDBC (H2 by default). Each write is one transaction that stores the
+ * record, moves its container's "latest" pointer and remembers its idempotency key. A write that loses its
+ * connection (a replica serving the shared H2 file died) is retried on a fresh connection; because the record's id
+ * is chosen before the first attempt, a retry finds an earlier attempt that did commit and stores nothing twice.
+ */
+public final class JdbcRecordRepository implements RecordRepository {
+    private static final String DUPLICATE_KEY = "23505";
+    private static final int CHUNK = 500;
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private final Duration retryWindow;
+
+    /**
+     * @param dataSource  a pooled data source of a migrated database
+     * @param clock       the clock that stamps {@code receivedAt}
+     * @param retryWindow how long to keep retrying when the database does not answer
+     */
+    public JdbcRecordRepository(DataSource dataSource, Clock clock, Duration retryWindow) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+        this.retryWindow = retryWindow;
+    }
+
+    @Override
+    public StoreResult store(NewRecord record, Optional<IdempotencyKey> key) {
+        UUID id = UUID.randomUUID();
+        Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        ObjectNode document = record.document().deepCopy();
+        document.put("id", id.toString());
+        document.put("receivedAt", receivedAt.toString());
+        String json;
+        try {
+            json = Json.MAPPER.writeValueAsString(document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return inTransaction(c -> storeOnce(c, id, record, micros(receivedAt), json, key));
+    }
+
+    private StoreResult storeOnce(Connection c, UUID id, NewRecord record, long receivedMicros, String json,
+                                  Optional<IdempotencyKey> key) throws SQLException {
+        Optional<String> earlier = documentById(c, id);
+        if (earlier.isPresent()) {
+            return new StoreResult(new StoredRecord(id.toString(), earlier.get()), false);
+        }
+        if (key.isPresent()) {
+            Optional<StoreResult> replay = replay(c, key.get());
+            if (replay.isPresent()) {
+                return replay.get();
+            }
+        }
+        long observedMicros = micros(record.observedAt());
+        long seq;
+        try (PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO records (id, container_id, node, image, observed_us, received_us, document) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            insert.setObject(1, id);
+            insert.setString(2, record.containerId());
+            insert.setString(3, record.node());
+            insert.setString(4, record.image());
+            insert.setLong(5, observedMicros);
+            insert.setLong(6, receivedMicros);
+            insert.setString(7, json);
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                keys.next();
+                seq = keys.getLong(1);
+            }
+        }
+        moveLatest(c, record, seq, observedMicros);
+        if (key.isPresent()) {
+            try (PreparedStatement remember = c.prepareStatement(
+                    "INSERT INTO idempotency_keys (idem_key, request_hash, record_id, created_us) VALUES (?, ?, ?, ?)")) {
+                remember.setString(1, key.get().key());
+                remember.setString(2, key.get().requestHash());
+                remember.setObject(3, id);
+                remember.setLong(4, receivedMicros);
+                remember.executeUpdate();
+            }
+        }
+        return new StoreResult(new StoredRecord(id.toString(), json), false);
+    }
+
+    private Optional<StoreResult> replay(Connection c, IdempotencyKey key) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT k.request_hash, r.id, r.document FROM idempotency_keys k "
+                        + "JOIN records r ON r.id = k.record_id WHERE k.idem_key = ?")) {
+            select.setString(1, key.key());
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                if (!rs.getString(1).equals(key.requestHash())) {
+                    throw new IdempotencyConflictException(key.key());
+                }
+                return Optional.of(new StoreResult(new StoredRecord(rs.getString(2), rs.getString(3)), true));
+            }
+        }
+    }
+
+    private static void moveLatest(Connection c, NewRecord record, long seq, long observedMicros) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement(
+                "UPDATE containers SET record_seq = ?, observed_us = ?, node = ?, image = ? WHERE container_id = ? "
+                        + "AND (observed_us < ? OR (observed_us = ? AND record_seq < ?))")) {
+            update.setLong(1, seq);
+            update.setLong(2, observedMicros);
+            update.setString(3, record.node());
+            update.setString(4, record.image());
+            update.setString(5, record.containerId());
+            update.setLong(6, observedMicros);
+            update.setLong(7, observedMicros);
+            update.setLong(8, seq);
+            if (update.executeUpdate() > 0) {
+                return;
+            }
+        }
+        try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM containers WHERE container_id = ?")) {
+            exists.setString(1, record.containerId());
+            try (ResultSet rs = exists.executeQuery()) {
+                if (rs.next()) {
+                    return; // a newer observation of this container is already the latest
+                }
+            }
+        }
+        try (PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO containers (container_id, record_seq, observed_us, node, image) VALUES (?, ?, ?, ?, ?)")) {
+            insert.setString(1, record.containerId());
+            insert.setLong(2, seq);
+            insert.setLong(3, observedMicros);
+            insert.setString(4, record.node());
+            insert.setString(5, record.image());
+            insert.executeUpdate();
+        }
+    }
+
+    @Override
+    public Optional<StoredRecord> find(String id) {
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        return inTransaction(c -> documentById(c, uuid).map(json -> new StoredRecord(uuid.toString(), json)));
+    }
+
+    private static Optional<String> documentById(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT document FROM records WHERE id = ?")) {
+            select.setObject(1, id);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    @Override
+    public Page records(RecordQuery query) {
+        return page(query, "SELECT r.seq, r.observed_us, r.document FROM records r", "r.seq", "r");
+    }
+
+    @Override
+    public Page containers(RecordQuery query) {
+        return page(query, "SELECT c.record_seq, c.observed_us, r.document FROM containers c "
+                + "JOIN records r ON r.seq = c.record_seq", "c.record_seq", "c");
+    }
+
+    private Page page(RecordQuery query, String select, String seqColumn, String alias) {
+        SqlWhere where = new SqlWhere();
+        query.containerId().ifPresent(id -> {
+            if (id.length() < 64 && id.matches("[0-9a-f]+")) {
+                where.add(alias + ".container_id LIKE ?", id + "%");
+            } else {
+                where.add(alias + ".container_id = ?", id);
+            }
+        });
+        query.node().ifPresent(node -> where.add(alias + ".node = ?", node));
+        query.image().ifPresent(image -> where.add(alias + ".image = ?", image));
+        query.since().ifPresent(since -> where.add(alias + ".observed_us >= ?", micros(since)));
+        query.until().ifPresent(until -> where.add(alias + ".observed_us < ?", micros(until)));
+        query.cursor().ifPresent(cursor -> {
+            where.add(alias + ".observed_us <= ?", cursor.observedMicros());
+            where.add("NOT (" + alias + ".observed_us = ? AND " + seqColumn + " >= ?)",
+                      cursor.observedMicros(), cursor.seq());
+        });
+        String sql = select + where.sql() + " ORDER BY " + alias + ".observed_us DESC, " + seqColumn
+                + " DESC FETCH FIRST ? ROWS ONLY";
+        return inTransaction(c -> {
+            try (PreparedStatement statement = c.prepareStatement(sql)) {
+                int next = where.bind(statement);
+                statement.setInt(next, query.limit() + 1);
+                List<String> items = new ArrayList<>(Math.min(query.limit(), 128));
+                Cursor last = null;
+                boolean more = false;
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        if (items.size() == query.limit()) {
+                            more = true;
+                            break;
+                        }
+                        last = new Cursor(rs.getLong(2), rs.getLong(1));
+                        items.add(rs.getString(3));
+                    }
+                }
+                return new Page(items, more ? Optional.of(last) : Optional.empty());
+            }
+        });
+    }
+
+    @Override
+    public void forEach(Consumer<String> sink) {
+        long after = Long.MIN_VALUE;
+        while (true) {
+            long from = after;
+            Chunk chunk = inTransaction(c -> {
+                try (PreparedStatement select = c.prepareStatement(
+                        "SELECT seq, document FROM records WHERE seq > ? ORDER BY seq FETCH FIRST ? ROWS ONLY")) {
+                    select.setLong(1, from);
+                    select.setInt(2, CHUNK);
+                    List<String> documents = new ArrayList<>(CHUNK);
+                    long last = from;
+                    try (ResultSet rs = select.executeQuery()) {
+                        while (rs.next()) {
+                            last = rs.getLong(1);
+                            documents.add(rs.getString(2));
+                        }
+                    }
+                    return new Chunk(documents, last);
+                }
+            });
+            chunk.documents().forEach(sink);
+            if (chunk.documents().size() < CHUNK) {
+                return;
+            }
+            after = chunk.lastSeq();
+        }
+    }
+
+    private record Chunk(List<String> documents, long lastSeq) {
+    }
+
+    @Override
+    public boolean isAvailable() {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.setQueryTimeout(2);
+            try (ResultSet rs = s.executeQuery("SELECT 1")) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private <T> T inTransaction(SqlWork<T> work) {
+        Instant deadline = clock.instant().plus(retryWindow);
+        long backoffMillis = 20;
+        while (true) {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(c);
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (!isRetryable(e)) {
+                    throw new IllegalStateException("Database failure", e);
+                }
+                if (clock.instant().isAfter(deadline)) {
+                    throw new StoreUnavailableException(e);
+                }
+                if (!DUPLICATE_KEY.equals(e.getSQLState())) {
+                    sleep(backoffMillis);
+                    backoffMillis = Math.min(backoffMillis * 2, 500);
+                }
+            }
+        }
+    }
+
+    private static boolean isRetryable(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return e instanceof SQLTransientException
+                || e instanceof SQLNonTransientConnectionException
+                || state.startsWith("08")       // connection exceptions
+                || state.startsWith("40")       // serialization failure, deadlock
+                || state.equals("HYT00")        // lock timeout
+                || state.equals(DUPLICATE_KEY)  // a concurrent request took the key or the container first
+                || e.getErrorCode() == 90098    // H2: database is closed (its server process died)
+                || e.getErrorCode() == 90121    // H2: database called at shutdown
+                || e.getErrorCode() == 90028    // H2: I/O exception on the shared file
+                || e.getErrorCode() == 90067    // H2: connection broken
+                || e.getErrorCode() == 90020    // H2: database in use (file lock changing hands)
+                || e.getErrorCode() == 90131;   // H2: concurrent update
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the pool discards it
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException(e);
+        }
+    }
+
+    static long micros(Instant instant) {
+        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** A WHERE clause built from optional conditions, with its parameters in order. */
+    private static final class SqlWhere {
+        private final StringBuilder sql = new StringBuilder();
+        private final List<Object> params = new ArrayList<>();
+
+        void add(String condition, Object... values) {
+            sql.append(sql.isEmpty() ? " WHERE " : " AND ").append(condition);
+            params.addAll(List.of(values));
+        }
+
+        String sql() {
+            return sql.toString();
+        }
+
+        int bind(PreparedStatement statement) throws SQLException {
+            int i = 1;
+            for (Object param : params) {
+                statement.setObject(i++, param);
+            }
+            return i;
+        }
+    }
+}

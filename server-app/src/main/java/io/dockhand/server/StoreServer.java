@@ -1,0 +1,78 @@
+package io.dockhand.server;
+
+import java.time.Clock;
+
+import io.helidon.config.Config;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import io.helidon.health.HealthCheck;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+
+/**
+ * A running store: database, repository and web server together, so {@link Main} and tests (this module's and
+ * other modules') start the very same thing.
+ */
+public final class StoreServer implements AutoCloseable {
+    private final Database database;
+    private final WebServer webServer;
+
+    private StoreServer(Database database, WebServer webServer) {
+        this.database = database;
+        this.webServer = webServer;
+    }
+
+    /** Opens the database named by {@code store} config and serves on {@code server} config. */
+    public static StoreServer start(Config config) {
+        StoreSettings settings = StoreSettings.create(config.get("store"));
+        Database database = Database.open(settings);
+        try {
+            RecordRepository repository = new JdbcRecordRepository(database.dataSource(), Clock.systemUTC(),
+                                                                   settings.retryWindow());
+            HealthCheck databaseCheck = new HealthCheck() {
+                @Override
+                public HealthCheckType type() {
+                    return HealthCheckType.READINESS;
+                }
+
+                @Override
+                public String name() {
+                    return "database";
+                }
+
+                @Override
+                public HealthCheckResponse call() {
+                    return HealthCheckResponse.builder().status(repository.isAvailable()).build();
+                }
+            };
+            ObserveFeature observe = ObserveFeature.builder()
+                    .config(config.get("server.features.observe"))
+                    .addObserver(HealthObserver.builder().details(true).addCheck(databaseCheck).build())
+                    .addObserver(MetricsObserver.create())
+                    .build();
+            WebServer webServer = WebServer.builder()
+                    .config(config.get("server"))
+                    .addFeature(observe)
+                    .routing(routing -> Main.routing(routing, repository, settings))
+                    .build()
+                    .start();
+            return new StoreServer(database, webServer);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return webServer.port();
+    }
+
+    @Override
+    public void close() {
+        webServer.stop();
+        database.close();
+    }
+}

@@ -1,0 +1,40 @@
+package io.dockhand.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.helidon.config.Config;
+
+/**
+ * The store's settings, read once from the {@code store} config node (environment: {@code STORE_URL},
+ * {@code STORE_DIR}, {@code STORE_SHARED}, ...).
+ *
+ * @param url          the JDBC URL; by default an H2 file under {@code dir}
+ * @param user         database user
+ * @param password     database password
+ * @param poolSize     connection pool size
+ * @param maxBodyBytes largest request body accepted
+ * @param retryWindow  how long a request keeps retrying while the database does not answer
+ */
+public record StoreSettings(String url, String user, String password, int poolSize, int maxBodyBytes,
+                            Duration retryWindow) {
+
+    /**
+     * Reads the settings. Without {@code url}, the database is {@code <dir>/dockhand} (H2 file) with
+     * {@code WRITE_DELAY=0} so each commit reaches the file before it is acknowledged; {@code shared: true} adds
+     * {@code AUTO_SERVER=TRUE} so several processes share the one file.
+     */
+    public static StoreSettings create(Config store) {
+        String url = store.get("url").asString().filter(s -> !s.isBlank()).orElseGet(() -> {
+            Path dir = Path.of(store.get("dir").asString().orElse("data")).toAbsolutePath();
+            boolean shared = store.get("shared").asBoolean().orElse(false);
+            return "jdbc:h2:file:" + dir.resolve("dockhand") + ";WRITE_DELAY=0" + (shared ? ";AUTO_SERVER=TRUE" : "");
+        });
+        return new StoreSettings(url,
+                                 store.get("user").asString().orElse("sa"),
+                                 store.get("password").asString().orElse(""),
+                                 store.get("pool").asInt().orElse(16),
+                                 store.get("maxbody").asInt().orElse(64 * 1024),
+                                 Duration.ofSeconds(store.get("retryseconds").asInt().orElse(20)));
+    }
+}
