@@ -1,0 +1,107 @@
+package io.dockhand.agent;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+
+import io.dockhand.agent.engine.Attachment;
+import io.dockhand.agent.engine.ContainerInfo;
+import io.dockhand.agent.engine.ContainerNotFoundException;
+import io.dockhand.agent.engine.Engine;
+import io.dockhand.agent.watch.EngineWatch;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+
+/**
+ * Who is asking: the container on this node that owns the request's source address, or an operator holding the
+ * agent's token. A container calling its node's gateway arrives from its address on that network (or, for a swarm
+ * task, from its {@code docker_gwbridge} address), which the engine watch maps to the container.
+ */
+final class Callers {
+
+    private static final String BEARER = "Bearer ";
+
+    private final Engine engine;
+    private final EngineWatch watch;
+    private final byte[] token;
+
+    Callers(Engine engine, EngineWatch watch, String token) {
+        this.engine = engine;
+        this.watch = watch;
+        this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Whether the request carries the operator token.
+     *
+     * @throws ProblemException 401 when it carries a bearer token that is not the configured one
+     */
+    boolean isOperator(ServerRequest req) {
+        Optional<String> authorization = req.headers().first(HeaderNames.AUTHORIZATION);
+        if (authorization.isEmpty() || !authorization.get().startsWith(BEARER)) {
+            return false;
+        }
+        byte[] presented = authorization.get().substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
+        if (token == null || !MessageDigest.isEqual(token, presented)) {
+            throw ProblemException.badToken();
+        }
+        return true;
+    }
+
+    /**
+     * The calling container, inspected now.
+     *
+     * @throws ProblemException 403 when the caller is not a running container on this node
+     */
+    ContainerInfo self(ServerRequest req) {
+        long askedAt = System.nanoTime();
+        String address = sourceAddress(req);
+        Attachment owner = watch.owner(address, askedAt).orElseThrow(() -> notOnNode(address));
+        Optional<ContainerInfo> self = confirm(owner);
+        if (self.isEmpty()) {
+            // The index may be older than the address's current owner: read the engine again, once.
+            owner = watch.ownerAfterRefresh(address, askedAt).orElseThrow(() -> notOnNode(address));
+            self = confirm(owner);
+        }
+        return self.orElseThrow(() -> notOnNode(address));
+    }
+
+    /** Whether the caller is a container on this node, without inspecting it. */
+    boolean isOnNode(ServerRequest req) {
+        return watch.owner(sourceAddress(req), System.nanoTime()).isPresent();
+    }
+
+    private Optional<ContainerInfo> confirm(Attachment owner) {
+        ContainerInfo info;
+        try {
+            info = engine.inspect(owner.containerId());
+        } catch (ContainerNotFoundException gone) {
+            return Optional.empty();
+        }
+        boolean running = "running".equals(info.state());
+        boolean attached = !owner.visibleInInspect() || info.networks().containsKey(owner.network());
+        return running && attached ? Optional.of(info) : Optional.empty();
+    }
+
+    static String sourceAddress(ServerRequest req) {
+        SocketAddress peer = req.remotePeer().address();
+        if (peer instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return canonical(inet.getAddress());
+        }
+        return String.valueOf(peer);
+    }
+
+    private static String canonical(InetAddress address) {
+        String text = address.getHostAddress();
+        int scope = text.indexOf('%');
+        return scope < 0 ? text : text.substring(0, scope);
+    }
+
+    private static ProblemException notOnNode(String address) {
+        return ProblemException.forbidden("The caller (" + address + ") is not a running container on this node.");
+    }
+}

@@ -1,0 +1,55 @@
+package io.dockhand.agent;
+
+import java.nio.charset.StandardCharsets;
+
+import io.dockhand.agent.engine.Engine;
+import io.dockhand.agent.watch.EngineWatch;
+
+import io.helidon.config.Config;
+import io.helidon.logging.common.LogConfig;
+import io.helidon.webserver.http.HttpRouting;
+
+/** Starts the info agent: {@code java -jar info-agent.jar}, with the node's Docker socket at hand. */
+public final class Main {
+
+    static final String VERSION_PATH = "/v1/version";
+    private static final System.Logger LOG = System.getLogger(Main.class.getName());
+
+    private Main() {
+    }
+
+    /**
+     * Reads {@code application.yaml} (overridden by environment variables such as {@code SERVER_PORT},
+     * {@code DOCKER_HOST} and {@code AGENT_TOKEN}), starts following the engine and starts the web server.
+     *
+     * @param args ignored
+     */
+    public static void main(String[] args) {
+        LogConfig.configureRuntime();
+        Config config = Config.create();
+        Config.global(config);
+        AgentServer server = AgentServer.start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "dockhand-agent-shutdown"));
+        LOG.log(System.Logger.Level.INFO, "Dockhand agent listening on port " + server.port());
+    }
+
+    /** The agent's routes; tests reuse them. */
+    static void routing(HttpRouting.Builder routing, Engine engine, EngineWatch watch, AgentConfig settings) {
+        Callers callers = new Callers(engine, watch, settings.token());
+        Problems.register(routing);
+        routing.addFilter(new HttpMetrics())
+                .register(new SelfService(engine, watch, callers))
+                .register(new NodeService(engine, callers))
+                .get(VERSION_PATH, (req, res) -> {
+                    res.header("Content-Type", "application/json");
+                    res.send(("{\"name\":\"dockhand-agent\",\"version\":\"" + version() + "\"}")
+                            .getBytes(StandardCharsets.UTF_8));
+                })
+                .register(new Fallback());
+    }
+
+    static String version() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+}

@@ -1,0 +1,53 @@
+package io.dockhand.agent.engine;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The read-only questions the agent asks the Docker Engine of its node. Every call either answers within the
+ * configured engine timeout or throws {@link EngineUnavailableException}.
+ */
+public interface Engine extends AutoCloseable {
+
+    /**
+     * The addresses of the running containers on this node, on all their networks, including the
+     * {@code docker_gwbridge} addresses of swarm tasks (which only that network's inspection shows).
+     */
+    List<Attachment> attachments();
+
+    /**
+     * One container's facts.
+     *
+     * @param idOrName full or short id, or name
+     * @throws ContainerNotFoundException when the engine does not know it
+     */
+    ContainerInfo inspect(String idOrName);
+
+    /** The node's facts, from the engine's system information. */
+    NodeFacts node();
+
+    /**
+     * Streams resource samples of one container, about one a second, until closed or the container stops.
+     *
+     * @param onSample receives each sample
+     * @param onEnd    runs once when the stream ends for any reason other than {@link Subscription#close()}
+     */
+    Subscription stats(String containerId, Consumer<StatsSample> onSample, Runnable onEnd);
+
+    /**
+     * Streams notices that containers or their network attachments changed.
+     *
+     * @param onChange receives the id of the container that changed
+     * @param onEnd    runs once when the stream ends for any reason other than {@link Subscription#close()}
+     */
+    Subscription changes(Consumer<String> onChange, Runnable onEnd);
+
+    @Override
+    void close();
+
+    /** A running stream; closing it stops it. */
+    interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,82 @@
+package io.dockhand.agent.watch;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+
+import io.dockhand.agent.engine.Attachment;
+import io.dockhand.agent.engine.Engine;
+
+/**
+ * Which running container owns which address on this node. Lookups read an immutable snapshot; a refresh replaces
+ * it. Refreshes asked for while one is running share that one's result, so a burst of unknown callers costs the
+ * engine one listing.
+ */
+final class AddressIndex {
+
+    private final Engine engine;
+    private final ReentrantLock refreshing = new ReentrantLock();
+    private volatile Map<String, Attachment> byAddress = Map.of();
+    private volatile boolean refreshed;
+    private volatile long lastRefreshStarted;
+
+    AddressIndex(Engine engine) {
+        this.engine = engine;
+    }
+
+    Optional<Attachment> find(String address) {
+        return Optional.ofNullable(byAddress.get(canonical(address)));
+    }
+
+    /**
+     * Reads the engine again unless a refresh started after {@code since} (a {@link System#nanoTime()}) has already
+     * done so.
+     */
+    void refreshUnlessDoneSince(long since) {
+        refreshing.lock();
+        try {
+            if (refreshed && lastRefreshStarted - since > 0) {
+                return;
+            }
+            lastRefreshStarted = System.nanoTime();
+            List<Attachment> attachments = engine.attachments();
+            Map<String, Attachment> next = new HashMap<>();
+            for (Attachment a : attachments) {
+                // An address seen on a network that inspection shows wins over the gateway-bridge view of it.
+                next.merge(canonical(a.address()), a, (old, neu) -> old.visibleInInspect() ? old : neu);
+            }
+            byAddress = Map.copyOf(next);
+            refreshed = true;
+        } finally {
+            refreshing.unlock();
+        }
+    }
+
+    void refresh() {
+        refreshUnlessDoneSince(System.nanoTime());
+    }
+
+    /** One spelling per address, so that the engine's {@code fd00::2} and Java's {@code fd00:0:0:0:0:0:0:2} meet. */
+    static String canonical(String address) {
+        if (address.indexOf(':') < 0) {
+            return address;
+        }
+        try {
+            String text = InetAddress.getByName(address).getHostAddress();
+            int scope = text.indexOf('%');
+            return scope < 0 ? text : text.substring(0, scope);
+        } catch (UnknownHostException notALiteral) {
+            return address;
+        }
+    }
+
+    Set<String> containerIds() {
+        return byAddress.values().stream().map(Attachment::containerId).collect(Collectors.toUnmodifiableSet());
+    }
+}

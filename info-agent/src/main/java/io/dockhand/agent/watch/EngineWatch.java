@@ -1,0 +1,143 @@
+package io.dockhand.agent.watch;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.dockhand.agent.engine.Attachment;
+import io.dockhand.agent.engine.Engine;
+import io.dockhand.agent.engine.EngineUnavailableException;
+import io.dockhand.agent.engine.NodeFacts;
+import io.dockhand.agent.engine.StatsSample;
+
+/**
+ * Follows the node's engine: refreshes the address index and the stats streams on a short interval and whenever the
+ * engine reports a container or network change, and keeps the node's identity. When the engine goes away the
+ * watch keeps trying, so it works again as soon as the engine does.
+ */
+public final class EngineWatch implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(EngineWatch.class.getName());
+    private static final int NODE_REFRESH_TICKS = 15;
+
+    private final Engine engine;
+    private final Duration interval;
+    private final AddressIndex index;
+    private final UsageMonitor usage;
+    private final ScheduledExecutorService scheduler;
+    private final AtomicBoolean changePending = new AtomicBoolean();
+
+    private volatile NodeFacts node;
+    private volatile boolean healthy;
+    private volatile Engine.Subscription changes;
+    private volatile boolean changesEnded = true;
+    private long ticks;
+
+    /**
+     * @param engine   the node's engine
+     * @param interval how often to re-read the engine when it reports nothing
+     */
+    public EngineWatch(Engine engine, Duration interval) {
+        this.engine = engine;
+        this.interval = interval;
+        this.index = new AddressIndex(engine);
+        this.usage = new UsageMonitor(engine, Clock.systemUTC(), interval.multipliedBy(3).plusSeconds(5));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "agent-engine-watch");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts following the engine; the first refresh runs at once. */
+    public void start() {
+        scheduler.scheduleWithFixedDelay(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The container that owns an address on this node. On a miss the engine is read once more (unless that already
+     * happened after {@code askedAt}), so a container that just started is found.
+     *
+     * @param askedAt {@link System#nanoTime()} when the question arrived
+     * @throws EngineUnavailableException when the engine must be read and does not answer
+     */
+    public Optional<Attachment> owner(String address, long askedAt) {
+        Optional<Attachment> found = index.find(address);
+        return found.isPresent() ? found : ownerAfterRefresh(address, askedAt);
+    }
+
+    /** Like {@link #owner}, but always from an index no older than {@code askedAt}. */
+    public Optional<Attachment> ownerAfterRefresh(String address, long askedAt) {
+        index.refreshUnlessDoneSince(askedAt);
+        return index.find(address);
+    }
+
+    /** The latest resource sample of a running container, if a recent one is at hand. */
+    public Optional<StatsSample> usage(String containerId) {
+        return usage.latest(containerId);
+    }
+
+    /** The node's facts as last read, reading them now if they never were. */
+    public NodeFacts node() {
+        NodeFacts known = node;
+        if (known == null) {
+            known = engine.node();
+            node = known;
+        }
+        return known;
+    }
+
+    /** Whether the last refresh reached the engine. */
+    public boolean healthy() {
+        return healthy;
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        Engine.Subscription c = changes;
+        if (c != null) {
+            c.close();
+        }
+        usage.close();
+    }
+
+    private void tick() {
+        try {
+            if (changesEnded) {
+                changesEnded = false;
+                changes = engine.changes(id -> changed(), () -> changesEnded = true);
+            }
+            index.refresh();
+            usage.track(index.containerIds());
+            if (node == null || ticks++ % NODE_REFRESH_TICKS == 0) {
+                node = engine.node();
+            }
+            if (!healthy) {
+                LOG.log(System.Logger.Level.INFO, "Following the Docker Engine: {0} stream(s)", usage.streamCount());
+            }
+            healthy = true;
+        } catch (EngineUnavailableException e) {
+            if (healthy) {
+                LOG.log(System.Logger.Level.WARNING, e.getMessage());
+            }
+            healthy = false;
+        } catch (RuntimeException e) {
+            healthy = false;
+            LOG.log(System.Logger.Level.ERROR, "Refreshing from the engine failed", e);
+        }
+    }
+
+    private void changed() {
+        if (changePending.compareAndSet(false, true)) {
+            scheduler.execute(() -> {
+                changePending.set(false);
+                tick();
+            });
+        }
+    }
+}
