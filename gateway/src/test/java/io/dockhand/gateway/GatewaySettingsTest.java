@@ -1,0 +1,36 @@
+package io.dockhand.gateway;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class GatewaySettingsTest {
+
+    @Test
+    void defaultsToTheStoresPortAndServiceName() {
+        assertThat(GatewaySettings.create(Map.of()))
+                .isEqualTo(new GatewaySettings(5001, "server", 5001, Duration.ofSeconds(1), Duration.ofSeconds(3)));
+    }
+
+    @Test
+    void readsEveryVariable() {
+        GatewaySettings settings = GatewaySettings.create(Map.of("GATEWAY_PORT", "6001",
+                                                                 "GATEWAY_BACKEND_HOST", "tasks.server",
+                                                                 "GATEWAY_BACKEND_PORT", "7001",
+                                                                 "GATEWAY_CONNECT_TIMEOUT_MS", "250",
+                                                                 "GATEWAY_QUARANTINE_MS", "10"));
+        assertThat(settings).isEqualTo(new GatewaySettings(6001, "tasks.server", 7001, Duration.ofMillis(250),
+                                                           Duration.ofMillis(10)));
+    }
+
+    @Test
+    void namesTheVariableThatIsNotANumber() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> GatewaySettings.create(Map.of("GATEWAY_PORT", "http")))
+                .withMessageContaining("GATEWAY_PORT");
+    }
+}
