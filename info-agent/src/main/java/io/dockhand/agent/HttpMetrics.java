@@ -17,6 +17,9 @@ import io.helidon.webserver.http.RoutingResponse;
  */
 final class HttpMetrics implements Filter {
 
+    // Metrics.globalRegistry() is marked for removal, but it is the registry the metrics observer exports;
+    // the service registry's MeterRegistry is a second instance (Helidon warns of it) that nobody exports.
+    @SuppressWarnings("removal")
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         long start = System.nanoTime();

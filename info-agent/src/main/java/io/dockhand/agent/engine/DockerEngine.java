@@ -10,6 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -44,10 +50,13 @@ public final class DockerEngine implements Engine {
 
     private final DockerClient questions;
     private final DockerClient streams;
+    private final Duration timeout;
+    private final ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
 
-    private DockerEngine(DockerClient questions, DockerClient streams) {
+    private DockerEngine(DockerClient questions, DockerClient streams, Duration timeout) {
         this.questions = questions;
         this.streams = streams;
+        this.timeout = timeout;
     }
 
     /**
@@ -63,7 +72,7 @@ public final class DockerEngine implements Engine {
             builder.withDockerHost(dockerHost);
         }
         DockerClientConfig config = builder.build();
-        return new DockerEngine(client(config, timeout, timeout), client(config, timeout, null));
+        return new DockerEngine(client(config, timeout, timeout), client(config, timeout, null), timeout);
     }
 
     private static DockerClient client(DockerClientConfig config, Duration connectTimeout, Duration responseTimeout) {
@@ -171,6 +180,7 @@ public final class DockerEngine implements Engine {
 
     @Override
     public void close() {
+        callers.shutdownNow();
         for (DockerClient client : List.of(streams, questions)) {
             try {
                 client.close();
@@ -180,14 +190,29 @@ public final class DockerEngine implements Engine {
         }
     }
 
-    private static <T> T ask(String what, Supplier<T> call) {
+    /**
+     * Runs one engine call under the deadline. The transport's response timeout does not cover Unix sockets (their
+     * channel streams ignore socket timeouts), so the call runs on its own virtual thread, which is interrupted at
+     * the deadline: that closes its channel, and the connection is not reused.
+     */
+    private <T> T ask(String what, Supplier<T> call) {
+        Future<T> answer = callers.submit(call::get);
         try {
-            return call.get();
-        } catch (ContainerNotFoundException e) {
-            throw e;
-        } catch (RuntimeException e) {
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw new EngineUnavailableException("The Docker Engine did not answer (" + what + ") within "
+                    + timeout.toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new EngineUnavailableException("Interrupted while asking the Docker Engine (" + what + ")", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ContainerNotFoundException notFound) {
+                throw notFound;
+            }
             throw new EngineUnavailableException("The Docker Engine did not answer (" + what + "): "
-                    + rootMessage(e), e);
+                    + rootMessage(e.getCause()), e.getCause());
         }
     }
 

@@ -1,0 +1,163 @@
+package io.dockhand.agent;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The agent against the real engine: labelled containers on a user network call it through their gateway, as
+ * they would call their node's agent, while it runs in this JVM listening on all addresses.
+ */
+class AgentIT {
+
+    private static final String TOKEN = "it-operator-" + UUID.randomUUID();
+    private static final String SECRET = "it-secret-" + UUID.randomUUID();
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+
+    @RegisterExtension
+    static final DockerFixture DOCKER = new DockerFixture();
+
+    private static AgentServer agent;
+    private static AgentCalls calls;
+    private static String network;
+    private static String busy;
+    private static String idle;
+
+    @BeforeAll
+    static void start() {
+        network = "dockhand-agent-it-" + RUN;
+        String gateway = DOCKER.network(network);
+        List<String> env = List.of("DOCKHAND_IT_SECRET=" + SECRET);
+        busy = DOCKER.run("agent-it-busy-" + RUN, network, Map.of("role", "busy"), env,
+                "sh", "-c", "while :; do :; done");
+        idle = DOCKER.run("agent-it-idle-" + RUN, network, Map.of("role", "idle"), env, "sleep", "600");
+        agent = AgentServer.start(Config.just(ConfigSources.create(Map.of(
+                "server.port", "0",
+                "server.host", "0.0.0.0",
+                "agent.token", TOKEN,
+                "agent.refresh.interval", "PT1S"))));
+        calls = new AgentCalls(DOCKER, gateway, agent.port());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    @Test
+    void answersACallerWithItsOwnFacts() throws Exception {
+        AgentCalls.Answer answer = calls.fromContainer(idle, "/v1/self", null);
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        Map<String, Object> self = answer.json();
+        String nodeName = DOCKER.docker().infoCmd().exec().getName();
+        assertThat(self).containsEntry("containerId", idle).containsEntry("name", "agent-it-idle-" + RUN)
+                .containsEntry("image", DockerFixture.IMAGE).containsEntry("state", "running")
+                .containsEntry("node", nodeName).containsKeys("imageId", "createdAt", "observedAt", "memoryBytes")
+                .doesNotContainKeys("service", "task");
+        assertThat(self.get("imageId").toString()).startsWith("sha256:");
+        assertThat(stringMap(self.get("labels"))).containsEntry("role", "idle")
+                .containsEntry(DockerFixture.LABEL, DockerFixture.LABEL_VALUE);
+        assertThat(stringMap(self.get("networks"))).containsOnlyKeys(network);
+        assertThat(Instant.parse(self.get("observedAt").toString())).isCloseTo(Instant.now(),
+                org.assertj.core.api.Assertions.within(Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void legacyInfoAnswersOnlyAboutTheCaller() throws Exception {
+        assertThat(calls.fromContainer(idle, "/info/agent-it-idle-" + RUN, null).json())
+                .containsEntry("containerId", idle);
+        assertThat(calls.fromContainer(idle, "/info/" + idle.substring(0, 12), null).json())
+                .containsEntry("containerId", idle);
+        assertThat(calls.fromContainer(idle, "/info/" + idle, null).status()).isEqualTo(200);
+
+        assertProblem(calls.fromContainer(idle, "/info/agent-it-busy-" + RUN, null), 403);
+        assertProblem(calls.fromContainer(idle, "/info/" + busy.substring(0, 12), null), 403);
+        assertProblem(calls.fromContainer(idle, "/info/no-such-container-" + RUN, null), 403);
+    }
+
+    @Test
+    void refusesCallersThatAreNotContainersOnTheNode() throws Exception {
+        assertProblem(calls.fromHost("/v1/self", null), 403);
+        assertProblem(calls.fromHost("/info/" + idle, null), 403);
+        assertProblem(calls.fromHost("/v1/node", null), 403);
+    }
+
+    @Test
+    void operatorTokenLiftsTheRestrictionAndUnknownContainersAre404() throws Exception {
+        assertThat(calls.fromHost("/info/agent-it-busy-" + RUN, TOKEN).json()).containsEntry("containerId", busy);
+        assertProblem(calls.fromHost("/info/no-such-container-" + RUN, TOKEN), 404);
+        assertProblem(calls.fromHost("/info/" + busy, "not-the-token"), 401);
+    }
+
+    @Test
+    void tellsContainersAboutTheirNode() throws Exception {
+        Map<String, Object> node = calls.fromContainer(busy, "/v1/node", null).json();
+
+        assertThat(node).containsKeys("hostname", "cpus", "memoryBytes", "engineVersion", "containersRunning");
+        assertThat((Integer) node.get("containersRunning")).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void neverRevealsEnvironmentValues() throws Exception {
+        List<AgentCalls.Answer> answers = new ArrayList<>();
+        answers.add(calls.fromContainer(busy, "/v1/self", null));
+        answers.add(calls.fromContainer(busy, "/info/" + busy, null));
+        answers.add(calls.fromContainer(busy, "/v1/node", null));
+        answers.add(calls.fromContainer(busy, "/info/" + idle, null));
+        answers.add(calls.fromHost("/info/" + idle, TOKEN));
+        answers.add(calls.fromHost("/v1/self", null));
+
+        assertThat(answers).allSatisfy(a -> assertThat(a.body()).doesNotContain(SECRET)
+                .doesNotContain("DOCKHAND_IT_SECRET").doesNotContain("while :"));
+    }
+
+    @Test
+    void readsAboutOneCoreForABusyContainerAndAboutNothingForAnIdleOne() throws Exception {
+        // The stats stream needs two engine samples (about 2 s) before the first figure; poll a little longer.
+        Double busyCpu = cpuOnceMeasured(busy, 70, 130);
+        Double idleCpu = cpuOnceMeasured(idle, 0, 5);
+
+        assertThat(busyCpu).isBetween(70.0, 130.0);
+        assertThat(idleCpu).isBetween(0.0, 5.0);
+    }
+
+    private static Double cpuOnceMeasured(String container, double low, double high) throws Exception {
+        Double last = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            Object cpu = calls.fromContainer(container, "/v1/self", null).json().get("cpuPercent");
+            last = cpu == null ? null : ((Number) cpu).doubleValue();
+            if (last != null && last >= low && last <= high) {
+                return last;
+            }
+            Thread.sleep(500);
+        }
+        return last;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> stringMap(Object value) {
+        return (Map<String, Object>) value;
+    }
+
+    private static void assertProblem(AgentCalls.Answer answer, int status) {
+        assertThat(answer.status()).as(answer.body()).isEqualTo(status);
+        assertThat(answer.json()).containsEntry("status", status).containsKeys("type", "title", "detail", "instance");
+    }
+}
