@@ -1,0 +1,105 @@
+package io.dockhand.server;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A 2xx means the record survives a {@code kill -9} of any server process an instant later: real processes,
+ * concurrent writers, SIGKILL mid-stream, then every acknowledged record is checked to be there exactly once.
+ */
+class DurabilityIT {
+    private Path dir;
+
+    @BeforeEach
+    void createDirectory() throws Exception {
+        dir = Files.createTempDirectory("dockhand-durability");
+    }
+
+    @AfterEach
+    void removeDirectory() throws Exception {
+        StoreServerExtension.deleteTree(dir);
+    }
+
+    @Test
+    void keepsEveryAcknowledgedRecordWhenTheServerIsKilled() throws Exception {
+        ServerProcess first = ServerProcess.start(dir, 0, false, "first");
+        int port = first.port();
+        Http http = new Http(port);
+        Map<String, String> acknowledged;
+        int beforeKill;
+        try (Writers writers = new Writers(8, w -> List.of(http))) {
+            long start = System.nanoTime();
+            writers.awaitAcknowledged(400, 120);
+            System.out.printf("single process: 400 acks in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+            first.kill();
+            beforeKill = writers.acknowledged();
+            try (ServerProcess second = ServerProcess.start(dir, port, false, "second")) {
+                writers.awaitAcknowledged(beforeKill + 200, 120);
+                writers.close();
+                acknowledged = writers.acknowledgedIds();
+                assertEveryAcknowledgedRecordStoredOnce(http, acknowledged);
+                System.out.printf("single process: acknowledged %d (%d before the kill), failed attempts %d%n",
+                                  acknowledged.size(), beforeKill, writers.failures());
+            }
+        } finally {
+            first.kill();
+        }
+        assertThat(beforeKill).isGreaterThanOrEqualTo(400);
+    }
+
+    @Test
+    void keepsEveryAcknowledgedRecordWhenTheProcessServingTheSharedFileIsKilled() throws Exception {
+        ServerProcess owner = ServerProcess.start(dir, 0, true, "owner");
+        try (ServerProcess peer = ServerProcess.start(dir, 0, true, "peer")) {
+            Http ownerHttp = new Http(owner.port());
+            Http peerHttp = new Http(peer.port());
+            int beforeKill;
+            Map<String, String> acknowledged;
+            try (Writers writers = new Writers(8, w -> w % 2 == 0 ? List.of(ownerHttp, peerHttp)
+                                                                   : List.of(peerHttp, ownerHttp))) {
+                long start = System.nanoTime();
+                writers.awaitAcknowledged(400, 120);
+                long loaded = System.nanoTime();
+                owner.kill();
+                beforeKill = writers.acknowledged();
+                writers.awaitAcknowledged(beforeKill + 1, 120);
+                long recovered = System.nanoTime();
+                writers.awaitAcknowledged(beforeKill + 300, 120);
+                System.out.printf("shared file: 400 acks in %d ms; first ack after the kill in %d ms%n",
+                                  (loaded - start) / 1_000_000, (recovered - loaded) / 1_000_000);
+                writers.close();
+                acknowledged = writers.acknowledgedIds();
+                System.out.printf("shared file: acknowledged %d (%d before the owner was killed), failed attempts %d%n",
+                                  acknowledged.size(), beforeKill, writers.failures());
+            }
+            assertThat(acknowledged.size()).isGreaterThanOrEqualTo(beforeKill + 300);
+            assertEveryAcknowledgedRecordStoredOnce(peerHttp, acknowledged);
+        } finally {
+            owner.kill();
+        }
+    }
+
+    private static void assertEveryAcknowledgedRecordStoredOnce(Http http, Map<String, String> acknowledged) {
+        Http.Answer all = http.get("/service");
+        assertThat(all.status()).isEqualTo(200);
+        Map<String, Integer> copiesByKey = new HashMap<>();
+        Map<String, String> idByKey = new HashMap<>();
+        for (JsonNode record : all.json()) {
+            String key = record.get("key").asText();
+            copiesByKey.merge(key, 1, Integer::sum);
+            idByKey.put(key, record.get("id").asText());
+        }
+        assertThat(copiesByKey).allSatisfy((key, copies) -> assertThat(copies).as("copies of " + key).isEqualTo(1));
+        assertThat(idByKey).containsAllEntriesOf(acknowledged);
+    }
+}
