@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Builds Dockhand's images on this machine's Docker engine (there is no registry: every node builds its own):
+#   dockhand/server  dockhand/agent  dockhand/client  dockhand/gateway
+# 1. packages the applications once (./mvnw package, tests skipped) unless --no-package is given; without a
+#    JDK 21+ it uses jars already built (for example on the host of a Vagrant VM);
+# 2. picks the base image: $BASE_IMAGE if set; else eclipse-temurin:21-jre if it is here or can be pulled
+#    within $DOCKHAND_PULL_TIMEOUT seconds (default 60; DOCKHAND_OFFLINE=1 skips the attempt); else the
+#    offline base dockhand/jre:21 (provision/offline-base.sh builds it once);
+# 3. builds each image, printing which one and how long it took.
+# Usage: provision/build-images.sh [--no-package] [--quiet] [module...]   (modules: server-app info-agent
+#        client-app gateway; default all). Idempotent: unchanged sources rebuild from Docker's cache.
+set -euo pipefail
+LOG_TAG=build-images
+# shellcheck source=provision/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+package=true
+quiet=false
+modules=()
+for arg in "$@"; do
+  case "$arg" in
+    --no-package) package=false ;;
+    --quiet) quiet=true ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -*) die "unknown option $arg" ;;
+    *) modules+=("$arg") ;;
+  esac
+done
+[ ${#modules[@]} -gt 0 ] || modules=(server-app info-agent client-app gateway)
+
+image_of() {
+  case "$1" in
+    server-app) echo dockhand/server ;;
+    info-agent) echo dockhand/agent ;;
+    client-app) echo dockhand/client ;;
+    gateway) echo dockhand/gateway ;;
+    *) die "unknown module $1 (server-app, info-agent, client-app, gateway)" ;;
+  esac
+}
+for m in "${modules[@]}"; do image_of "$m" >/dev/null; done
+
+require_docker
+cd "$DOCKHAND_ROOT"
+
+# 1. The jars.
+if $package; then
+  if jdk=$(find_jdk); then
+    export JAVA_HOME=$jdk
+    list=$(IFS=,; echo "${modules[*]}")
+    log "packaging $list with Maven (JDK $JAVA_HOME, tests skipped) ..."
+    start=$SECONDS
+    ./mvnw -B -q -pl "$list" -am package -DskipTests
+    log "packaged in $((SECONDS - start)) s"
+  else
+    log "no JDK 21+ found: using the jars already built (./mvnw -B package -DskipTests on a machine with one)"
+  fi
+fi
+for m in "${modules[@]}"; do
+  [ -f "$m/target/$m.jar" ] || die "$m/target/$m.jar is missing: run ./mvnw -B package -DskipTests (needs JDK 21+)"
+  [ -f "$m/Dockerfile" ] || die "$m/Dockerfile is missing"
+done
+
+# 2. The base image.
+public_base=${DOCKHAND_PUBLIC_BASE:-eclipse-temurin:21-jre}
+if [ -n "${BASE_IMAGE:-}" ]; then
+  base=$BASE_IMAGE
+  log "base image $base (from BASE_IMAGE)"
+elif [ -n "$(image_id "$public_base")" ]; then
+  base=$public_base
+  log "base image $base (present)"
+elif [ "${DOCKHAND_OFFLINE:-0}" != 1 ] &&
+     log "pulling $public_base (at most ${DOCKHAND_PULL_TIMEOUT:-60} s) ..." &&
+     timeout "${DOCKHAND_PULL_TIMEOUT:-60}" docker pull -q "$public_base" >/dev/null 2>&1; then
+  base=$public_base
+  log "base image $base (pulled)"
+else
+  base=${DOCKHAND_JRE_IMAGE:-dockhand/jre:21}
+  log "no registry answers: using the offline base $base"
+  "$DOCKHAND_ROOT/provision/offline-base.sh"
+fi
+
+# 3. The images.
+i=0
+for m in "${modules[@]}"; do
+  i=$((i + 1))
+  image=$(image_of "$m")
+  log "[$i/${#modules[@]}] building $image from $m/ on $base ..."
+  start=$SECONDS
+  if $quiet; then
+    docker build -q --build-arg "BASE_IMAGE=$base" -t "$image:latest" "$m" >/dev/null
+  else
+    docker build --build-arg "BASE_IMAGE=$base" -t "$image:latest" "$m"
+  fi
+  log "[$i/${#modules[@]}] $image ready in $((SECONDS - start)) s ($(image_id "$image:latest" | cut -c8-19))"
+done
