@@ -107,9 +107,13 @@ for i in 1 2 3; do
     "http://localhost/containers/${ids[$(( (i - 1) % ${#ids[@]} ))]}/stats?stream=false"
 done > "$WORK/stats.times"
 
+server=$(curl -s "http://127.0.0.1:$PORT/observe/metrics" | awk -F'[{}]' '
+  /^dockhand_agent_requests_seconds\{/ && /route="\/v1\/self"/ && /status="2xx"/ {
+    split($3, v, " "); q = $2; sub(/.*quantile="/, "", q); sub(/".*/, "", q); printf "p%s %.2f ms  ", q * 100, v[1] * 1000 }')
 cpu=$(docker exec "${callers[0]}" curl -s "http://$GATEWAY:$PORT/v1/self" | grep -o '"cpuPercent":[0-9.]*' || true)
 echo "containers on the node: $(docker ps -q | wc -l)   concurrent callers: $CALLERS   calls each: $CALLS"
 echo "agent  GET /v1/self (from containers)       $(percentiles "$WORK/agent.times")   non-200: $bad"
+echo "  of which inside the agent (its own timer, whole run): ${server:-n/a}"
 echo "engine GET /containers/{id}/json (socket)    $(percentiles "$WORK/engine.times")"
 echo "engine GET /containers/{id}/stats?stream=false $(percentiles "$WORK/stats.times")"
 echo "sample answer: ${cpu:-no cpuPercent}"
