@@ -19,7 +19,8 @@ import io.helidon.webserver.http.ServerRequest;
 /**
  * Who is asking: the container on this node that owns the request's source address, or an operator holding the
  * agent's token. A container calling its node's gateway arrives from its address on that network (or, for a swarm
- * task, from its {@code docker_gwbridge} address), which the engine watch maps to the container.
+ * task, from its {@code docker_gwbridge} address), which the engine watch maps to the container. The container's
+ * facts come from the watch while the engine is demonstrably alive, else from a live inspection.
  */
 final class Callers {
 
@@ -76,11 +77,15 @@ final class Callers {
     }
 
     private Optional<ContainerInfo> confirm(Attachment owner) {
-        ContainerInfo info;
-        try {
-            info = engine.inspect(owner.containerId());
-        } catch (ContainerNotFoundException gone) {
-            return Optional.empty();
+        ContainerInfo info = watch.knownFacts(owner.containerId()).orElse(null);
+        if (info == null) {
+            long mark = watch.mark();
+            try {
+                info = engine.inspect(owner.containerId());
+            } catch (ContainerNotFoundException gone) {
+                return Optional.empty();
+            }
+            watch.remember(info, mark);
         }
         boolean running = "running".equals(info.state());
         boolean attached = !owner.visibleInInspect() || info.networks().containsKey(owner.network());

@@ -17,6 +17,7 @@ import io.helidon.webserver.testing.junit5.SetUpRoute;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,6 +52,13 @@ class AgentRoutingTest {
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
         Main.routing(routing, ENGINE, WATCH, new AgentConfig(null, TOKEN, Duration.ofSeconds(1), Duration.ofMinutes(10)));
+    }
+
+    @BeforeEach
+    void awaitTheCallersStatsStream() throws InterruptedException {
+        for (int i = 0; i < 50 && WATCH.usage(CALLER_ID).isEmpty(); i++) {
+            Thread.sleep(100);
+        }
     }
 
     @AfterEach
@@ -89,9 +97,7 @@ class AgentRoutingTest {
 
     @Test
     void refusesACallerThatIsNotAContainerOnTheNode() {
-        // The caller's container is removed: the agent's index still names it until the miss sends it back to the engine.
-        ENGINE.attachments.removeIf(a -> a.containerId().equals(CALLER_ID));
-        ENGINE.containers.remove(CALLER_ID);
+        ENGINE.remove(CALLER_ID);
         try {
             assertProblem(get("/v1/self", null), 403);
             assertProblem(get("/info/caller", null), 403);
@@ -100,6 +106,19 @@ class AgentRoutingTest {
         } finally {
             ENGINE.add(CALLER_ID, "caller", "appnet", "127.0.0.1");
         }
+    }
+
+    @Test
+    void answersFromRememberedFactsWhileTheEngineIsAliveAndAsksItOtherwise() throws Exception {
+        assertThat(json(get("/v1/self", null), 200)).containsEntry("containerId", CALLER_ID);
+        int inspections = ENGINE.inspections.get();
+        ENGINE.sample(CALLER_ID, ENGINE.samples.get(CALLER_ID));
+        assertThat(json(get("/v1/self", null), 200)).containsEntry("containerId", CALLER_ID);
+        assertThat(ENGINE.inspections.get()).as("answered from memory").isEqualTo(inspections);
+
+        Thread.sleep(3_500); // no sample for longer than the live window: the engine is not proven alive
+        assertThat(json(get("/v1/self", null), 200)).containsEntry("containerId", CALLER_ID);
+        assertThat(ENGINE.inspections.get()).as("asked the engine").isEqualTo(inspections + 1);
     }
 
     @Test

@@ -2,13 +2,17 @@ package io.dockhand.agent.watch;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.dockhand.agent.engine.Attachment;
+import io.dockhand.agent.engine.ContainerInfo;
 import io.dockhand.agent.engine.Engine;
 import io.dockhand.agent.engine.EngineUnavailableException;
 import io.dockhand.agent.engine.NodeFacts;
@@ -16,13 +20,18 @@ import io.dockhand.agent.engine.StatsSample;
 
 /**
  * Follows the node's engine: refreshes the address index and the stats streams on a short interval and whenever the
- * engine reports a container or network change, and keeps the node's identity. When the engine goes away the
- * watch keeps trying, so it works again as soon as the engine does.
+ * engine reports a container or network change, and keeps the node's identity and the facts of containers that
+ * asked. When the engine goes away the watch keeps trying, so it works again as soon as the engine does.
+ *
+ * <p>Remembered facts are handed out only while the engine is demonstrably alive: the event stream is open, the
+ * last refresh succeeded, and the container's own stats stream delivered a sample moments ago. Any event about the
+ * container forgets them. Otherwise the caller must ask the engine, and gets its answer or its silence.
  */
 public final class EngineWatch implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(EngineWatch.class.getName());
     private static final int NODE_REFRESH_TICKS = 15;
+    private static final Duration LIVE_WINDOW = Duration.ofSeconds(3);
 
     private final Engine engine;
     private final Duration interval;
@@ -30,9 +39,12 @@ public final class EngineWatch implements AutoCloseable {
     private final UsageMonitor usage;
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean changePending = new AtomicBoolean();
+    private final Map<String, ContainerInfo> facts = new ConcurrentHashMap<>();
+    private final AtomicLong generation = new AtomicLong();
 
     private volatile NodeFacts node;
     private volatile boolean healthy;
+    private volatile long lastRefreshOk;
     private volatile Engine.Subscription changes;
     private volatile boolean changesEnded = true;
     private long ticks;
@@ -81,6 +93,34 @@ public final class EngineWatch implements AutoCloseable {
         return usage.latest(containerId);
     }
 
+    /**
+     * A container's facts as last read, if the engine is alive right now and nothing happened to the container
+     * since they were read.
+     */
+    public Optional<ContainerInfo> knownFacts(String containerId) {
+        ContainerInfo known = facts.get(containerId);
+        if (known == null || changesEnded || !healthy || !usage.live(containerId, LIVE_WINDOW)
+                || System.nanoTime() - lastRefreshOk > interval.multipliedBy(2).plus(LIVE_WINDOW).toNanos()) {
+            return Optional.empty();
+        }
+        return Optional.of(known);
+    }
+
+    /** A mark to pass to {@link #remember} after reading a container's facts from the engine. */
+    public long mark() {
+        return generation.get();
+    }
+
+    /** Keeps facts just read from the engine, unless the engine reported a change since {@code mark}. */
+    public void remember(ContainerInfo info, long mark) {
+        if ("running".equals(info.state())) {
+            facts.put(info.id(), info);
+            if (generation.get() != mark) {
+                facts.remove(info.id());
+            }
+        }
+    }
+
     /** The node's facts as last read, reading them now if they never were. */
     public NodeFacts node() {
         NodeFacts known = node;
@@ -110,10 +150,12 @@ public final class EngineWatch implements AutoCloseable {
         try {
             if (changesEnded) {
                 changesEnded = false;
-                changes = engine.changes(id -> changed(), () -> changesEnded = true);
+                changes = engine.changes(this::changed, () -> changesEnded = true);
             }
             index.refresh();
             usage.track(index.containerIds());
+            facts.keySet().retainAll(index.containerIds());
+            lastRefreshOk = System.nanoTime();
             if (node == null || ticks++ % NODE_REFRESH_TICKS == 0) {
                 node = engine.node();
             }
@@ -132,7 +174,13 @@ public final class EngineWatch implements AutoCloseable {
         }
     }
 
-    private void changed() {
+    private void changed(String containerId) {
+        generation.incrementAndGet();
+        if (containerId != null) {
+            facts.remove(containerId);
+        } else {
+            facts.clear();
+        }
         if (changePending.compareAndSet(false, true)) {
             scheduler.execute(() -> {
                 changePending.set(false);

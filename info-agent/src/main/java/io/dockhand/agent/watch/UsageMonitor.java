@@ -52,6 +52,16 @@ final class UsageMonitor implements AutoCloseable {
         return fresh ? Optional.of(sample) : Optional.empty();
     }
 
+    /**
+     * Whether the container's stream is open and delivered a sample within {@code window}: proof that the engine
+     * is answering right now and that the container is running.
+     */
+    boolean live(String containerId, Duration window) {
+        Stream stream = streams.get(containerId);
+        return stream != null && !stream.ended && stream.receivedAt != null
+                && Duration.between(stream.receivedAt, clock.instant()).compareTo(window) <= 0;
+    }
+
     int streamCount() {
         return streams.size();
     }
