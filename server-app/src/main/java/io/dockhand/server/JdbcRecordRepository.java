@@ -21,6 +21,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zaxxer.hikari.HikariDataSource;
 
 /**
  * Keeps records in a relational database over JDBC (H2 by default). Each write is one transaction that stores the
@@ -181,39 +182,50 @@ public final class JdbcRecordRepository implements RecordRepository {
 
     @Override
     public Page records(RecordQuery query) {
-        return page(query, "SELECT r.seq, r.observed_us, r.document FROM records r", "r.seq", "r");
+        return withFullContainerId(query).map(q -> page(q, PageQuery.records(q))).orElseGet(Page::empty);
     }
 
     @Override
     public Page containers(RecordQuery query) {
-        return page(query, "SELECT c.record_seq, c.observed_us, r.document FROM containers c "
-                + "JOIN records r ON r.seq = c.record_seq", "c.record_seq", "c");
+        return withFullContainerId(query).map(q -> page(q, PageQuery.containers(q))).orElseGet(Page::empty);
     }
 
-    private Page page(RecordQuery query, String select, String seqColumn, String alias) {
-        SqlWhere where = new SqlWhere();
-        query.containerId().ifPresent(id -> {
-            if (id.length() < 64 && id.matches("[0-9a-f]+")) {
-                where.add(alias + ".container_id LIKE ?", id + "%");
-            } else {
-                where.add(alias + ".container_id = ?", id);
+    /**
+     * A short container id (a prefix, as {@code docker ps} shows) becomes the one full id it names, as the Docker
+     * CLI resolves it; empty when it names none, a 400 problem when it names several.
+     */
+    private Optional<RecordQuery> withFullContainerId(RecordQuery query) {
+        Optional<String> prefix = query.containerId().filter(id -> id.length() < 64);
+        if (prefix.isEmpty()) {
+            return Optional.of(query);
+        }
+        if (!prefix.get().matches("[0-9a-f]+")) {
+            return Optional.empty();
+        }
+        List<String> matches = inTransaction(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT container_id FROM containers "
+                    + "WHERE container_id LIKE ? ORDER BY container_id FETCH FIRST 2 ROWS ONLY")) {
+                select.setString(1, prefix.get() + "%");
+                List<String> ids = new ArrayList<>(2);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+                return ids;
             }
         });
-        query.node().ifPresent(node -> where.add(alias + ".node = ?", node));
-        query.image().ifPresent(image -> where.add(alias + ".image = ?", image));
-        query.since().ifPresent(since -> where.add(alias + ".observed_us >= ?", micros(since)));
-        query.until().ifPresent(until -> where.add(alias + ".observed_us < ?", micros(until)));
-        query.cursor().ifPresent(cursor -> {
-            where.add(alias + ".observed_us <= ?", cursor.observedMicros());
-            where.add("NOT (" + alias + ".observed_us = ? AND " + seqColumn + " >= ?)",
-                      cursor.observedMicros(), cursor.seq());
-        });
-        String sql = select + where.sql() + " ORDER BY " + alias + ".observed_us DESC, " + seqColumn
-                + " DESC FETCH FIRST ? ROWS ONLY";
+        if (matches.size() > 1) {
+            throw ProblemException.badRequest("ambiguous-container-id", "containerId '" + prefix.get()
+                    + "' is the prefix of several containers' ids; give more of it.");
+        }
+        return matches.stream().findFirst().map(id -> new RecordQuery(query.limit(), query.cursor(), Optional.of(id),
+                query.node(), query.image(), query.since(), query.until()));
+    }
+
+    private Page page(RecordQuery query, PageQuery sql) {
         return inTransaction(c -> {
-            try (PreparedStatement statement = c.prepareStatement(sql)) {
-                int next = where.bind(statement);
-                statement.setInt(next, query.limit() + 1);
+            try (PreparedStatement statement = sql.prepare(c)) {
                 List<String> items = new ArrayList<>(Math.min(query.limit(), 128));
                 Cursor last = null;
                 boolean more = false;
@@ -266,6 +278,21 @@ public final class JdbcRecordRepository implements RecordRepository {
 
     @Override
     public boolean isAvailable() {
+        if (ping()) {
+            return true;
+        }
+        // The pool may hold connections that broke while the database was away: drop them, then ask once more.
+        try {
+            if (dataSource.isWrapperFor(HikariDataSource.class)) {
+                dataSource.unwrap(HikariDataSource.class).getHikariPoolMXBean().softEvictConnections();
+            }
+        } catch (SQLException ignored) {
+            // not a Hikari pool after all; the second ping decides
+        }
+        return ping();
+    }
+
+    private boolean ping() {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.setQueryTimeout(2);
             try (ResultSet rs = s.executeQuery("SELECT 1")) {
@@ -345,28 +372,5 @@ public final class JdbcRecordRepository implements RecordRepository {
     @FunctionalInterface
     private interface SqlWork<T> {
         T run(Connection c) throws SQLException;
-    }
-
-    /** A WHERE clause built from optional conditions, with its parameters in order. */
-    private static final class SqlWhere {
-        private final StringBuilder sql = new StringBuilder();
-        private final List<Object> params = new ArrayList<>();
-
-        void add(String condition, Object... values) {
-            sql.append(sql.isEmpty() ? " WHERE " : " AND ").append(condition);
-            params.addAll(List.of(values));
-        }
-
-        String sql() {
-            return sql.toString();
-        }
-
-        int bind(PreparedStatement statement) throws SQLException {
-            int i = 1;
-            for (Object param : params) {
-                statement.setObject(i++, param);
-            }
-            return i;
-        }
     }
 }

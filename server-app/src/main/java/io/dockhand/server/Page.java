@@ -10,4 +10,7 @@ import java.util.Optional;
  * @param nextCursor where the next page starts; empty on the last page
  */
 public record Page(List<String> items, Optional<Cursor> nextCursor) {
+    static Page empty() {
+        return new Page(List.of(), Optional.empty());
+    }
 }

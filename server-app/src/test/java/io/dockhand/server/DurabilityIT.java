@@ -43,13 +43,16 @@ class DurabilityIT {
             System.out.printf("single process: 400 acks in %d ms%n", (System.nanoTime() - start) / 1_000_000);
             first.kill();
             beforeKill = writers.acknowledged();
-            try (ServerProcess second = ServerProcess.start(dir, port, false, "second")) {
+            ServerProcess second = ServerProcess.start(dir, port, false, "second");
+            try {
                 writers.awaitAcknowledged(beforeKill + 200, 120);
-                writers.close();
+                writers.stop();
                 acknowledged = writers.acknowledgedIds();
                 assertEveryAcknowledgedRecordStoredOnce(http, acknowledged);
                 System.out.printf("single process: acknowledged %d (%d before the kill), failed attempts %d%n",
                                   acknowledged.size(), beforeKill, writers.failures());
+            } finally {
+                second.kill();
             }
         } finally {
             first.kill();
@@ -77,7 +80,7 @@ class DurabilityIT {
                 writers.awaitAcknowledged(beforeKill + 300, 120);
                 System.out.printf("shared file: 400 acks in %d ms; first ack after the kill in %d ms%n",
                                   (loaded - start) / 1_000_000, (recovered - loaded) / 1_000_000);
-                writers.close();
+                writers.stop();
                 acknowledged = writers.acknowledgedIds();
                 System.out.printf("shared file: acknowledged %d (%d before the owner was killed), failed attempts %d%n",
                                   acknowledged.size(), beforeKill, writers.failures());

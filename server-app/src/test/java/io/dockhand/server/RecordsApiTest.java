@@ -87,6 +87,18 @@ class RecordsApiTest {
     }
 
     @Test
+    void shortContainerIdNamingSeveralContainersIsABadRequest(Http http) {
+        String prefix = Records.containerId().substring(0, 20);
+        http.postJson("/api/v1/records", Records.json(prefix + "1".repeat(44), T0));
+        http.postJson("/api/v1/records", Records.json(prefix + "2".repeat(44), T0));
+
+        BadInputTest.assertProblem(http.get("/api/v1/records?containerId=" + prefix), 400, "ambiguous-container-id",
+                                   prefix);
+        assertThat(ids(http.get("/api/v1/records?containerId=" + prefix + "1"))).hasSize(1);
+        assertThat(ids(http.get("/api/v1/records?containerId=ffffffffffff0000"))).isEmpty();
+    }
+
+    @Test
     void containersListsTheLatestRecordOfEachContainer(Http http) {
         String a = Records.containerId();
         String b = Records.containerId();

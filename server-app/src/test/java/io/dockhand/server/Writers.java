@@ -77,13 +77,23 @@ final class Writers implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() throws InterruptedException {
+    /** Lets each writer finish the request it is retrying, then stops them. */
+    void stop() {
         running.set(false);
         pool.shutdown();
-        if (!pool.awaitTermination(90, TimeUnit.SECONDS)) {
+        try {
+            if (!pool.awaitTermination(90, TimeUnit.SECONDS)) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
             pool.shutdownNow();
+            Thread.currentThread().interrupt();
         }
+    }
+
+    @Override
+    public void close() {
+        stop();
     }
 
     private static void sleep(long millis) {
