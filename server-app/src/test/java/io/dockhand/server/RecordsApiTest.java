@@ -71,6 +71,40 @@ class RecordsApiTest {
     }
 
     @Test
+    void pageSizeDefaultsTo100AndGoesUpTo1000(Http http) {
+        String node = "limit-node-" + Records.containerId().substring(0, 8);
+        for (int i = 0; i < 102; i++) {
+            http.postJson("/api/v1/records", Records.json(Records.containerId(), T0.plusSeconds(i), node, "x"));
+        }
+        JsonNode defaultPage = http.get("/api/v1/records?node=" + node).json();
+        assertThat(defaultPage.get("items")).hasSize(100);
+        assertThat(defaultPage.get("nextCursor").isNull()).isFalse();
+        JsonNode bigPage = http.get("/api/v1/records?limit=1000&node=" + node).json();
+        assertThat(bigPage.get("items")).hasSize(102);
+        assertThat(bigPage.get("nextCursor").isNull()).isTrue();
+    }
+
+    @Test
+    void containersPageWithCursorToo(Http http) {
+        String node = "paging-node-" + Records.containerId().substring(0, 8);
+        List<String> containers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String id = Records.containerId();
+            containers.add(id);
+            http.postJson("/api/v1/records", Records.json(id, T0.plusSeconds(i), node, "x"));
+        }
+        JsonNode first = http.get("/api/v1/containers?limit=3&node=" + node).json();
+        JsonNode second = http.get("/api/v1/containers?limit=3&node=" + node + "&cursor="
+                                           + first.get("nextCursor").asText()).json();
+
+        List<String> seen = new ArrayList<>();
+        first.get("items").forEach(r -> seen.add(r.get("containerId").asText()));
+        second.get("items").forEach(r -> seen.add(r.get("containerId").asText()));
+        assertThat(seen).containsExactlyElementsOf(containers.reversed());
+        assertThat(second.get("nextCursor").isNull()).isTrue();
+    }
+
+    @Test
     void filtersByContainerPrefixNodeImageAndTime(Http http) {
         String a = Records.containerId();
         String b = Records.containerId();
@@ -169,6 +203,8 @@ class RecordsApiTest {
         Http.Answer all = http.get("/service");
 
         assertThat(all.status()).isEqualTo(200);
+        // streamed as it is read, chunk by chunk: no Content-Length computed from a body held in memory
+        assertThat(all.header("Transfer-Encoding")).isEqualTo("chunked");
         assertThat(all.json().isArray()).isTrue();
         Set<String> listed = new HashSet<>();
         all.json().forEach(r -> listed.add(r.get("id").asText()));
