@@ -4,8 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,12 +28,11 @@ import com.zaxxer.hikari.HikariDataSource;
  * is chosen before the first attempt, a retry finds an earlier attempt that did commit and stores nothing twice.
  */
 public final class JdbcRecordRepository implements RecordRepository {
-    private static final String DUPLICATE_KEY = "23505";
     private static final int CHUNK = 500;
 
     private final DataSource dataSource;
     private final Clock clock;
-    private final Duration retryWindow;
+    private final Transactions transactions;
 
     /**
      * @param dataSource  a pooled data source of a migrated database
@@ -45,7 +42,7 @@ public final class JdbcRecordRepository implements RecordRepository {
     public JdbcRecordRepository(DataSource dataSource, Clock clock, Duration retryWindow) {
         this.dataSource = dataSource;
         this.clock = clock;
-        this.retryWindow = retryWindow;
+        this.transactions = new Transactions(dataSource, clock, retryWindow);
     }
 
     @Override
@@ -61,7 +58,7 @@ public final class JdbcRecordRepository implements RecordRepository {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        return inTransaction(c -> storeOnce(c, id, record, micros(receivedAt), json, key));
+        return transactions.run(c -> storeOnce(c, id, record, micros(receivedAt), json, key));
     }
 
     private StoreResult storeOnce(Connection c, UUID id, NewRecord record, long receivedMicros, String json,
@@ -168,7 +165,7 @@ public final class JdbcRecordRepository implements RecordRepository {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        return inTransaction(c -> documentById(c, uuid).map(json -> new StoredRecord(uuid.toString(), json)));
+        return transactions.run(c -> documentById(c, uuid).map(json -> new StoredRecord(uuid.toString(), json)));
     }
 
     private static Optional<String> documentById(Connection c, UUID id) throws SQLException {
@@ -202,7 +199,7 @@ public final class JdbcRecordRepository implements RecordRepository {
         if (!prefix.get().matches("[0-9a-f]+")) {
             return Optional.empty();
         }
-        List<String> matches = inTransaction(c -> {
+        List<String> matches = transactions.run(c -> {
             try (PreparedStatement select = c.prepareStatement("SELECT container_id FROM containers "
                     + "WHERE container_id LIKE ? ORDER BY container_id FETCH FIRST 2 ROWS ONLY")) {
                 select.setString(1, prefix.get() + "%");
@@ -224,7 +221,7 @@ public final class JdbcRecordRepository implements RecordRepository {
     }
 
     private Page page(RecordQuery query, PageQuery sql) {
-        return inTransaction(c -> {
+        return transactions.run(c -> {
             try (PreparedStatement statement = sql.prepare(c)) {
                 List<String> items = new ArrayList<>(Math.min(query.limit(), 128));
                 Cursor last = null;
@@ -249,7 +246,7 @@ public final class JdbcRecordRepository implements RecordRepository {
         long after = Long.MIN_VALUE;
         while (true) {
             long from = after;
-            Chunk chunk = inTransaction(c -> {
+            Chunk chunk = transactions.run(c -> {
                 try (PreparedStatement select = c.prepareStatement(
                         "SELECT seq, document FROM records WHERE seq > ? ORDER BY seq FETCH FIRST ? ROWS ONLY")) {
                     select.setLong(1, from);
@@ -303,74 +300,8 @@ public final class JdbcRecordRepository implements RecordRepository {
         }
     }
 
-    private <T> T inTransaction(SqlWork<T> work) {
-        Instant deadline = clock.instant().plus(retryWindow);
-        long backoffMillis = 20;
-        while (true) {
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(false);
-                try {
-                    T result = work.run(c);
-                    c.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    rollbackQuietly(c);
-                    throw e;
-                }
-            } catch (SQLException e) {
-                if (!isRetryable(e)) {
-                    throw new IllegalStateException("Database failure", e);
-                }
-                if (clock.instant().isAfter(deadline)) {
-                    throw new StoreUnavailableException(e);
-                }
-                if (!DUPLICATE_KEY.equals(e.getSQLState())) {
-                    sleep(backoffMillis);
-                    backoffMillis = Math.min(backoffMillis * 2, 500);
-                }
-            }
-        }
-    }
-
-    private static boolean isRetryable(SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        return e instanceof SQLTransientException
-                || e instanceof SQLNonTransientConnectionException
-                || state.startsWith("08")       // connection exceptions
-                || state.startsWith("40")       // serialization failure, deadlock
-                || state.equals("HYT00")        // lock timeout
-                || state.equals(DUPLICATE_KEY)  // a concurrent request took the key or the container first
-                || e.getErrorCode() == 90098    // H2: database is closed (its server process died)
-                || e.getErrorCode() == 90121    // H2: database called at shutdown
-                || e.getErrorCode() == 90028    // H2: I/O exception on the shared file
-                || e.getErrorCode() == 90067    // H2: connection broken
-                || e.getErrorCode() == 90020    // H2: database in use (file lock changing hands)
-                || e.getErrorCode() == 90131;   // H2: concurrent update
-    }
-
-    private static void rollbackQuietly(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException ignored) {
-            // the connection is broken; the pool discards it
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailableException(e);
-        }
-    }
-
     static long micros(Instant instant) {
         return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
     }
 
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run(Connection c) throws SQLException;
-    }
 }
