@@ -8,7 +8,8 @@
 #    offline base dockhand/jre:21 (provision/offline-base.sh builds it once);
 # 3. builds each image, printing which one and how long it took.
 # Usage: provision/build-images.sh [--no-package] [--quiet] [module...]   (modules: server-app info-agent
-#        client-app gateway; default all). Idempotent: unchanged sources rebuild from Docker's cache.
+#        client-app gateway; default $DOCKHAND_MODULES, else all). Idempotent: unchanged sources rebuild from
+#        Docker's cache.
 set -euo pipefail
 LOG_TAG=build-images
 # shellcheck source=provision/lib.sh
@@ -21,12 +22,13 @@ for arg in "$@"; do
   case "$arg" in
     --no-package) package=false ;;
     --quiet) quiet=true ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     -*) die "unknown option $arg" ;;
     *) modules+=("$arg") ;;
   esac
 done
-[ ${#modules[@]} -gt 0 ] || modules=(server-app info-agent client-app gateway)
+# shellcheck disable=SC2206
+[ ${#modules[@]} -gt 0 ] || modules=(${DOCKHAND_MODULES:-server-app info-agent client-app gateway})
 
 image_of() {
   case "$1" in
