@@ -7,8 +7,9 @@
 # It starts CONTAINERS idle containers (default 50) of dockhand/debian:bookworm on a user network, all labelled
 # io.dockhand.test=agent-bench, runs the agent jar on this host (port PORT, default 15002, listening on all
 # addresses), and lets CALLERS of them (default 8) call /v1/self through their gateway at the same time, CALLS
-# times each (default 100), with curl (-w %{time_total}: connect + request + answer). Then it asks the engine for
-# the same containers' inspection over its socket (curl --unix-socket, same concurrency and count), and samples
+# times each (default 100), with one curl per caller and a new connection per call (-w %{time_total}: connect +
+# request + answer). Then it asks the engine for the same containers' inspection over its socket the same way
+# (curl --unix-socket, same concurrency and count), and samples
 # the original tool's way (stats?stream=false) a few times. It prints p50/p99 of each, and removes everything it
 # created when it ends, however it ends.
 set -euo pipefail
@@ -76,15 +77,24 @@ sleep 3 # let the stats streams deliver a sample pair for each container
 mapfile -t ids < "$WORK/ids"
 callers=("${ids[@]:0:$CALLERS}")
 
+# One curl process per caller makes all its calls (so process start-up on this small machine is not measured),
+# each on a new connection (Connection: close), as a container asking once would.
+many() { # URL COUNT -> curl arguments for COUNT calls of URL
+  local args=() i
+  for ((i = 0; i < $2; i++)); do args+=(-o /dev/null "$1"); done
+  printf '%s\n' "${args[@]}"
+}
+
 log "warming up"
 for id in "${callers[@]}"; do
-  docker exec "$id" sh -c "for i in \$(seq 20); do curl -sS -m 5 -o /dev/null http://$GATEWAY:$PORT/v1/self; done"
+  mapfile -t urls < <(many "http://$GATEWAY:$PORT/v1/self" 50)
+  docker exec "$id" curl -sS -m 5 -H 'Connection: close' "${urls[@]}"
 done
 
 log "agent: $CALLERS concurrent callers x $CALLS calls of /v1/self"
+mapfile -t urls < <(many "http://$GATEWAY:$PORT/v1/self" "$CALLS")
 for id in "${callers[@]}"; do
-  docker exec "$id" sh -c "for i in \$(seq $CALLS); do
-      curl -s -o /dev/null -w '%{http_code} %{time_total}\n' http://$GATEWAY:$PORT/v1/self; done" \
+  docker exec "$id" curl -s -m 10 -H 'Connection: close' -w '%{http_code} %{time_total}\n' "${urls[@]}" \
     > "$WORK/self.$id" &
 done
 wait $(jobs -p | grep -v "^$agent_pid\$")
@@ -94,9 +104,9 @@ awk '{ print $2 }' "$WORK/agent.all" > "$WORK/agent.times"
 
 log "engine: $CALLERS concurrent callers x $CALLS calls of GET /containers/{id}/json over $SOCKET"
 for id in "${callers[@]}"; do
-  ( for i in $(seq 1 "$CALLS"); do
-      curl -s -o /dev/null -w '%{time_total}\n' --unix-socket "$SOCKET" "http://localhost/containers/$id/json"
-    done ) > "$WORK/engine.$id" &
+  mapfile -t urls < <(many "http://localhost/containers/$id/json" "$CALLS")
+  curl -s -m 10 -H 'Connection: close' -w '%{time_total}\n' --unix-socket "$SOCKET" "${urls[@]}" \
+    > "$WORK/engine.$id" &
 done
 wait $(jobs -p | grep -v "^$agent_pid\$")
 cat "$WORK"/engine.* > "$WORK/engine.times"
