@@ -3,13 +3,7 @@ package io.dockhand.agent.engine;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,22 +19,16 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.ContainerNetwork;
-import com.github.dockerjava.api.model.CpuStatsConfig;
-import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
-import com.github.dockerjava.api.model.Info;
-import com.github.dockerjava.api.model.MemoryStatsConfig;
 import com.github.dockerjava.api.model.Network;
-import com.github.dockerjava.api.model.Statistics;
-import com.github.dockerjava.api.model.StatsConfig;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 
 /**
- * The agent's {@link Engine}, through docker-java. It keeps two clients: one for questions, whose answers must come
+ * The agent's {@link Engine}, through docker-java ({@link DockerModels} turns docker-java's models into the
+ * agent's records; no docker-java type leaves this package). It keeps two clients: one for questions, whose answers must come
  * within the engine timeout, and one for the long-lived stats and event streams, which must not time out while the
  * engine has nothing to say.
  */
@@ -90,38 +78,15 @@ public final class DockerEngine implements Engine {
     @Override
     public List<Attachment> attachments() {
         return ask("list containers", () -> {
-            List<Attachment> result = new ArrayList<>();
-            for (Container container : questions.listContainersCmd().exec()) {
-                if (container.getNetworkSettings() == null || container.getNetworkSettings().getNetworks() == null) {
-                    continue;
-                }
-                container.getNetworkSettings().getNetworks().forEach((name, net) ->
-                        addressesOf(net).forEach(ip -> result.add(new Attachment(container.getId(), name, ip))));
+            List<Container> running = questions.listContainersCmd().exec();
+            Network gatewayBridge;
+            try {
+                gatewayBridge = questions.inspectNetworkCmd().withNetworkId(Attachment.GATEWAY_BRIDGE).exec();
+            } catch (NotFoundException notInSwarm) {
+                gatewayBridge = null;
             }
-            result.addAll(gatewayBridgeAttachments());
-            return result;
+            return DockerModels.attachments(running, gatewayBridge);
         });
-    }
-
-    private List<Attachment> gatewayBridgeAttachments() {
-        Network bridge;
-        try {
-            bridge = questions.inspectNetworkCmd().withNetworkId(Attachment.GATEWAY_BRIDGE).exec();
-        } catch (NotFoundException notInSwarm) {
-            return List.of();
-        }
-        if (bridge.getContainers() == null) {
-            return List.of();
-        }
-        List<Attachment> result = new ArrayList<>();
-        bridge.getContainers().forEach((id, endpoint) -> {
-            for (String cidr : new String[] {endpoint.getIpv4Address(), endpoint.getIpv6Address()}) {
-                if (cidr != null && !cidr.isBlank()) {
-                    result.add(new Attachment(id, Attachment.GATEWAY_BRIDGE, withoutPrefix(cidr)));
-                }
-            }
-        });
-        return result;
     }
 
     @Override
@@ -133,37 +98,18 @@ public final class DockerEngine implements Engine {
                 throw new ContainerNotFoundException(idOrName);
             }
         });
-        Map<String, String> networks = new LinkedHashMap<>();
-        if (c.getNetworkSettings() != null && c.getNetworkSettings().getNetworks() != null) {
-            c.getNetworkSettings().getNetworks().forEach((name, net) ->
-                    networks.put(name, addressesOf(net).stream().findFirst().orElse("")));
-        }
-        String image = c.getConfig() == null ? null : c.getConfig().getImage();
-        Map<String, String> labels = c.getConfig() == null || c.getConfig().getLabels() == null
-                ? Map.of() : c.getConfig().getLabels();
-        String name = c.getName() == null ? "" : c.getName().replaceFirst("^/", "");
-        String state = c.getState() == null ? null : c.getState().getStatus();
-        return new ContainerInfo(c.getId(), name, image == null || image.isBlank() ? c.getImageId() : image,
-                c.getImageId(), state, instant(c.getCreated()), labels, networks);
+        return DockerModels.containerInfo(c);
     }
 
     @Override
     public NodeFacts node() {
-        Info info = ask("read system info", () -> questions.infoCmd().exec());
-        String nodeId = null;
-        String role = null;
-        if (info.getSwarm() != null && info.getSwarm().getNodeID() != null && !info.getSwarm().getNodeID().isBlank()) {
-            nodeId = info.getSwarm().getNodeID();
-            role = Boolean.TRUE.equals(info.getSwarm().getControlAvailable()) ? "manager" : "worker";
-        }
-        return new NodeFacts(info.getName(), nodeId, role, info.getNCPU(), info.getMemTotal(),
-                info.getServerVersion(), info.getContainersRunning(), Instant.now());
+        return DockerModels.nodeFacts(ask("read system info", () -> questions.infoCmd().exec()));
     }
 
     @Override
     public Subscription stats(String containerId, Consumer<StatsSample> onSample, Runnable onEnd) {
         return stream(streams.statsCmd(containerId), statistics -> {
-            StatsSample sample = sample(statistics);
+            StatsSample sample = DockerModels.sample(statistics);
             if (sample != null) {
                 onSample.accept(sample);
             }
@@ -175,7 +121,7 @@ public final class DockerEngine implements Engine {
         var events = streams.eventsCmd()
                 .withEventTypeFilter(EventType.CONTAINER, EventType.NETWORK)
                 .withEventFilter("start", "die", "destroy", "rename", "pause", "unpause", "connect", "disconnect");
-        return stream(events, event -> onChange.accept(containerOf(event)), onEnd);
+        return stream(events, event -> onChange.accept(DockerModels.containerOf(event)), onEnd);
     }
 
     @Override
@@ -259,82 +205,6 @@ public final class DockerEngine implements Engine {
                 LOG.log(System.Logger.Level.DEBUG, "Closing an engine stream failed", e);
             }
         };
-    }
-
-    private static StatsSample sample(Statistics s) {
-        CpuStatsConfig cpu = s.getCpuStats();
-        MemoryStatsConfig memory = s.getMemoryStats();
-        if (cpu == null || cpu.getCpuUsage() == null || cpu.getCpuUsage().getTotalUsage() == null) {
-            return null;
-        }
-        CpuStatsConfig pre = s.getPreCpuStats();
-        long preTotal = pre == null || pre.getCpuUsage() == null ? 0 : orZero(pre.getCpuUsage().getTotalUsage());
-        long preSystem = pre == null ? 0 : orZero(pre.getSystemCpuUsage());
-        int online = (int) orZero(cpu.getOnlineCpus());
-        if (online == 0 && cpu.getCpuUsage().getPercpuUsage() != null) {
-            online = cpu.getCpuUsage().getPercpuUsage().size();
-        }
-        long usage = memory == null ? 0 : orZero(memory.getUsage());
-        long limit = memory == null ? 0 : orZero(memory.getLimit());
-        return new StatsSample(instantOrNow(s.getRead()), cpu.getCpuUsage().getTotalUsage(),
-                orZero(cpu.getSystemCpuUsage()), preTotal, preSystem, online,
-                withoutCache(usage, memory == null ? null : memory.getStats()), limit);
-    }
-
-    /** Memory use the way the docker CLI shows it: usage minus the inactive page cache (cgroup v1 or v2). */
-    private static long withoutCache(long usage, StatsConfig stats) {
-        if (stats == null) {
-            return usage;
-        }
-        Long v1 = stats.getTotalInactiveFile();
-        if (v1 != null) {
-            return v1 < usage ? usage - v1 : usage;
-        }
-        Long v2 = stats.getInactiveFile();
-        return v2 != null && v2 < usage ? usage - v2 : usage;
-    }
-
-    private static String containerOf(Event event) {
-        if (event.getType() == EventType.NETWORK && event.getActor() != null
-                && event.getActor().getAttributes() != null) {
-            return event.getActor().getAttributes().get("container");
-        }
-        return event.getActor() != null ? event.getActor().getId() : event.getId();
-    }
-
-    private static List<String> addressesOf(ContainerNetwork net) {
-        List<String> result = new ArrayList<>(2);
-        if (net.getIpAddress() != null && !net.getIpAddress().isBlank()) {
-            result.add(net.getIpAddress());
-        }
-        if (net.getGlobalIPv6Address() != null && !net.getGlobalIPv6Address().isBlank()) {
-            result.add(net.getGlobalIPv6Address());
-        }
-        return result;
-    }
-
-    private static String withoutPrefix(String cidr) {
-        int slash = cidr.indexOf('/');
-        return slash < 0 ? cidr : cidr.substring(0, slash);
-    }
-
-    private static Instant instant(String text) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
-    }
-
-    private static Instant instantOrNow(String text) {
-        return Objects.requireNonNullElseGet(instant(text), Instant::now);
-    }
-
-    private static long orZero(Long value) {
-        return value == null ? 0 : value;
     }
 
     private static String rootMessage(Throwable e) {
