@@ -50,3 +50,108 @@ default_address() {
 
 # Image ID of a tag, or nothing.
 image_id() { docker image inspect --format '{{.Id}}' "$1" 2>/dev/null || true; }
+
+# ---- the stack ---------------------------------------------------------------------------------------------
+
+# HTTP status of GET http://host:port/path, or 000; bash only (no curl needed).
+http_status() {
+  local host=$1 port=$2 path=$3 line
+  line=$(timeout 5 bash -c "exec 3<>/dev/tcp/$host/$port && printf 'GET $path HTTP/1.1\r\nHost: $host\r\nConnection: close\r\n\r\n' >&3 && head -1 <&3" 2>/dev/null) || true
+  set -- $line
+  echo "${2:-000}"
+}
+
+# Labels this node as the one that holds the store's volume (the stack places `server` there). Records that
+# we added the label, so remove_data_label takes away only what we put there.
+add_data_label() {
+  local node labels
+  node=$(docker info --format '{{.Swarm.NodeID}}')
+  labels=$(docker node inspect "$node" --format '{{json .Spec.Labels}}')
+  case "$labels" in
+    *'"dockhand.data":"true"'*) ;;
+    *) docker node update --label-add dockhand.data=true --label-add dockhand.data-label-by=dockhand "$node" >/dev/null
+       log "labelled this node dockhand.data=true (the store's replicas and volume live here)" ;;
+  esac
+}
+
+remove_data_label() {
+  local node
+  node=$(docker info --format '{{.Swarm.NodeID}}')
+  if docker node inspect "$node" --format '{{json .Spec.Labels}}' | grep -q '"dockhand.data-label-by":"dockhand"'; then
+    docker node update --label-rm dockhand.data --label-rm dockhand.data-label-by "$node" >/dev/null
+  fi
+}
+
+stack_exists() { [ -n "$(docker stack ls --format '{{.Name}}' | grep -x "$1" || true)" ]; }
+
+# Deploys (or updates) the stack; services whose image was rebuilt ($@: image names) are rolled so they run it.
+deploy_stack() {
+  local stack=$1 existed=false image service
+  shift
+  stack_exists "$stack" && existed=true
+  log "deploying the stack '$stack' ($DOCKHAND_ROOT/swarm-stack.yml) ..."
+  docker stack deploy --resolve-image never -c "$DOCKHAND_ROOT/swarm-stack.yml" "$stack" 2>&1 |
+    grep -v -e '--detach' -e 'will become the default' >&2 || true
+  if $existed; then
+    for image in "$@"; do
+      service=$(docker service ls --filter "label=com.docker.stack.namespace=$stack" --format '{{.Name}} {{.Image}}' |
+                awk -v img="$image:latest" '$2 == img {print $1}')
+      [ -n "$service" ] || continue
+      log "$image was rebuilt: rolling $service onto it"
+      docker service update --detach --force --quiet "$service" >/dev/null
+    done
+  fi
+}
+
+# Waits until every service of the stack runs all its tasks and the store answers through the gateway on
+# 127.0.0.1:$port, printing what it waits for; fails after $timeout seconds.
+wait_stack() {
+  local stack=$1 port=$2 timeout=${3:-300} start=$SECONDS status states health
+  while :; do
+    states=$(docker service ls --filter "label=com.docker.stack.namespace=$stack" --format '{{.Name}}={{.Replicas}}' | sort | tr '\n' ' ')
+    health=$(http_status 127.0.0.1 "$port" /observe/health)
+    status="${states}store=$health"
+    if [ "$health" = 200 ] && [ -n "$states" ] && ! echo "$states" | tr ' ' '\n' | grep -v '^$' |
+         awk -F'[=/ ]' '$2 != $3 || $3 == 0 {bad = 1} END {exit !bad}'; then
+      log "ready after $((SECONDS - start)) s: $status"
+      return 0
+    fi
+    if [ $((SECONDS - start)) -ge "$timeout" ]; then
+      log "not ready after $timeout s: $status"
+      docker stack ps --no-trunc --format '{{.Name}} {{.CurrentState}} {{.Error}}' "$stack" | head -20 >&2
+      return 1
+    fi
+    log "waiting ($((SECONDS - start)) s): $status"
+    sleep 5
+  done
+}
+
+# Removes the stack, then (once its containers are gone) its network and volume.
+remove_stack() {
+  local stack=$1 i
+  if stack_exists "$stack"; then
+    log "removing the stack '$stack' ..."
+    docker stack rm "$stack" >/dev/null
+  fi
+  for i in $(seq 120); do
+    [ -z "$(docker ps -aq --filter "label=com.docker.stack.namespace=$stack")" ] &&
+      [ -z "$(docker network ls -q --filter "label=com.docker.stack.namespace=$stack")" ] && break
+    sleep 1
+  done
+  for i in $(seq 30); do
+    [ -z "$(docker volume ls -q --filter "label=com.docker.stack.namespace=$stack")" ] && break
+    docker volume ls -q --filter "label=com.docker.stack.namespace=$stack" | xargs -r docker volume rm >/dev/null 2>&1 || sleep 1
+  done
+}
+
+# Runs build-images.sh ($@ passed on) and sets CHANGED_IMAGES to the images whose ID changed.
+CHANGED_IMAGES=()
+build_images_tracking_changes() {
+  local images=(dockhand/server dockhand/agent dockhand/client dockhand/gateway) before=() i
+  for i in "${!images[@]}"; do before[i]=$(image_id "${images[i]}:latest"); done
+  "$DOCKHAND_ROOT/provision/build-images.sh" "$@"
+  CHANGED_IMAGES=()
+  for i in "${!images[@]}"; do
+    [ "${before[i]}" = "$(image_id "${images[i]}:latest")" ] || CHANGED_IMAGES+=("${images[i]}")
+  done
+}
