@@ -99,7 +99,7 @@ final class Cluster implements AutoCloseable {
             log("found a swarm left by an earlier e2e run that did not finish: removing it");
             for (String old : Docker.lines(Docker.ok("stack", "ls", "--format", "{{.Name}}"))) {
                 if (old.startsWith("dhe2e")) {
-                    removeStack(old);
+                    Teardown.removeStack(old);
                 }
             }
             Docker.ok("swarm", "leave", "--force");
@@ -246,11 +246,11 @@ final class Cluster implements AutoCloseable {
         swarmCreated = false;
         log("tearing down run " + runId + " ...");
         List<String> problems = new ArrayList<>();
-        attempt(problems, () -> removeTestContainers());
-        attempt(problems, () -> removeStack(stack));
-        attempt(problems, () -> Docker.ok("swarm", "leave", "--force"));
+        Teardown.attempt(problems, () -> Teardown.removeContainersLabelled(testLabel()));
+        Teardown.attempt(problems, () -> Teardown.removeStack(stack));
+        Teardown.attempt(problems, () -> Docker.ok("swarm", "leave", "--force"));
         if (!gwbridgeExisted) {
-            attempt(problems, () -> {
+            Teardown.attempt(problems, () -> {
                 if (Docker.run("network", "inspect", "docker_gwbridge").ok()) {
                     Docker.ok("network", "rm", "docker_gwbridge");
                 }
@@ -260,55 +260,6 @@ final class Cluster implements AutoCloseable {
                                : "teardown incomplete: " + problems);
     }
 
-    private void removeTestContainers() {
-        List<String> ids = Docker.lines(Docker.ok("ps", "-aq", "--filter", "label=" + testLabel()));
-        if (!ids.isEmpty()) {
-            List<String> args = new ArrayList<>(List.of("rm", "-f", "-v"));
-            args.addAll(ids);
-            Docker.ok(args.toArray(String[]::new));
-        }
-    }
-
-    /** Removes a stack and waits for its containers and network to go, then removes its volumes. */
-    private static void removeStack(String name) {
-        String namespace = "label=com.docker.stack.namespace=" + name;
-        Docker.run("stack", "rm", name);
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        while (Instant.now().isBefore(deadline)
-                && !(Docker.lines(Docker.ok("ps", "-aq", "--filter", namespace)).isEmpty()
-                     && Docker.lines(Docker.ok("network", "ls", "-q", "--filter", namespace)).isEmpty())) {
-            sleep(Duration.ofSeconds(1));
-        }
-        for (String container : Docker.lines(Docker.ok("ps", "-aq", "--filter", namespace))) {
-            Docker.run("rm", "-f", "-v", container);
-        }
-        for (String network : Docker.lines(Docker.ok("network", "ls", "-q", "--filter", namespace))) {
-            Docker.run("network", "rm", network);
-        }
-        deadline = Instant.now().plus(Duration.ofSeconds(30));
-        List<String> volumes = Docker.lines(Docker.ok("volume", "ls", "-q", "--filter", namespace));
-        while (!volumes.isEmpty() && Instant.now().isBefore(deadline)) {
-            for (String volume : volumes) {
-                Docker.run("volume", "rm", volume);
-            }
-            volumes = Docker.lines(Docker.ok("volume", "ls", "-q", "--filter", namespace));
-            if (!volumes.isEmpty()) {
-                sleep(Duration.ofSeconds(1));
-            }
-        }
-        if (!volumes.isEmpty()) {
-            throw new IllegalStateException("volumes of stack " + name + " still in use: " + volumes);
-        }
-    }
-
-    private static void attempt(List<String> problems, Runnable step) {
-        try {
-            step.run();
-        } catch (RuntimeException e) {
-            problems.add(e.getMessage());
-            log("teardown step failed: " + e.getMessage());
-        }
-    }
 
     private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {

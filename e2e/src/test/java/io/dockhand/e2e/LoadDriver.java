@@ -135,10 +135,14 @@ final class LoadDriver implements AutoCloseable {
 
     /** Stops starting new records and waits for each writer to finish (acknowledge or abandon) its current one. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running.set(false);
-        for (Thread worker : workers) {
-            worker.join(GIVE_UP.plusSeconds(40).toMillis());
+        try {
+            for (Thread worker : workers) {
+                worker.join(GIVE_UP.plusSeconds(40).toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
