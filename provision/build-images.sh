@@ -89,7 +89,9 @@ for m in "${modules[@]}"; do
   log "[$i/${#modules[@]}] building $image from $m/ on $base ..."
   start=$SECONDS
   if $quiet; then
-    docker build -q --build-arg "BASE_IMAGE=$base" -t "$image:latest" "$m" >/dev/null
+    out=$(mktemp)
+    docker build -q --build-arg "BASE_IMAGE=$base" -t "$image:latest" "$m" >"$out" 2>&1 || { cat "$out" >&2; rm -f "$out"; die "building $image failed"; }
+    rm -f "$out"
   else
     docker build --build-arg "BASE_IMAGE=$base" -t "$image:latest" "$m"
   fi
