@@ -77,7 +77,8 @@ elif [ "${DOCKHAND_OFFLINE:-0}" != 1 ] &&
   log "base image $base (pulled)"
 else
   base=${DOCKHAND_JRE_IMAGE:-dockhand/jre:21}
-  log "no registry answers: using the offline base $base"
+  if [ "${DOCKHAND_OFFLINE:-0}" = 1 ]; then why="DOCKHAND_OFFLINE=1"; else why="no registry answered"; fi
+  log "$why: using the offline base $base"
   "$DOCKHAND_ROOT/provision/offline-base.sh"
 fi
 
