@@ -1,0 +1,282 @@
+package io.dockhand.client.http;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Sends requests to a service that may run as several replicas. Each configured base URL is resolved to all its
+ * addresses; a request that cannot connect, times out or gets a 5xx answer goes to the next address, round after
+ * round, until the time budget is spent. A POST carries the caller's {@code Idempotency-Key} on every attempt, so
+ * the store keeps it once however many replicas saw it.
+ */
+public final class FailoverClient implements AutoCloseable {
+    private static final String RESTRICTED_HEADERS = "jdk.httpclient.allowRestrictedHeaders";
+    private static final boolean HOST_HEADER_ALLOWED = allowHostHeader();
+    private static final Duration MAX_ATTEMPT = Duration.ofSeconds(10);
+    private static final Duration MAX_CONNECT = Duration.ofSeconds(3);
+    /** An attempt with less time left would only time out and hide the real reason of the earlier ones. */
+    private static final Duration SHORTEST_ATTEMPT = Duration.ofMillis(100);
+    private static final Set<Integer> RETRIED_STATUS = Set.of(500, 502, 503, 504);
+
+    private final String role;
+    private final List<URI> bases;
+    private final Duration budget;
+    private final Resolver resolver;
+    private final String userAgent;
+    private final HttpClient http;
+    private volatile Target preferred;
+
+    /**
+     * A client for one service.
+     *
+     * @param role      what the service is, for messages ("server", "agent")
+     * @param bases     its base URLs, tried in this order
+     * @param budget    how long a request may take, retries included
+     * @param resolver  how host names become addresses
+     * @param userAgent the {@code User-Agent} header
+     */
+    public FailoverClient(String role, List<URI> bases, Duration budget, Resolver resolver, String userAgent) {
+        this.role = role;
+        this.bases = List.copyOf(bases);
+        this.budget = budget;
+        this.resolver = resolver;
+        this.userAgent = userAgent;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(min(MAX_CONNECT, budget))
+                .build();
+    }
+
+    /** GET {@code pathAndQuery} (encoded, starting with {@code /}) from any replica. */
+    public Response get(String pathAndQuery) throws InterruptedException {
+        return send("GET", pathAndQuery, null, null);
+    }
+
+    /** POST a JSON body with an idempotency key that every attempt repeats. */
+    public Response post(String path, byte[] json, String idempotencyKey) throws InterruptedException {
+        return send("POST", path, json, idempotencyKey);
+    }
+
+    private Response send(String method, String path, byte[] body, String key) throws InterruptedException {
+        long deadline = System.nanoTime() + budget.toNanos();
+        Set<String> tried = new LinkedHashSet<>();
+        String cause = "no address to try";
+        Throwable error = null;
+        ProblemException serverError = null;
+        for (int round = 0; ; round++) {
+            for (Resolution resolution : resolve()) {
+                if (resolution.error() != null) {
+                    tried.add(resolution.base() + path);
+                    cause = resolution.error();
+                    serverError = null;
+                }
+            }
+            for (Target target : ordered()) {
+                long left = deadline - System.nanoTime();
+                if (left < SHORTEST_ATTEMPT.toNanos()) {
+                    break;
+                }
+                String url = target.url(path);
+                tried.add(target.describe(path));
+                try {
+                    HttpResponse<byte[]> answer = http.send(request(target, method, path, body, key,
+                                                                    Duration.ofNanos(Math.min(left, MAX_ATTEMPT.toNanos()))),
+                                                            HttpResponse.BodyHandlers.ofByteArray());
+                    if (RETRIED_STATUS.contains(answer.statusCode())) {
+                        serverError = ProblemException.of(answer.statusCode(), answer.body(), method, url);
+                        continue;
+                    }
+                    preferred = target;
+                    if (answer.statusCode() >= 400) {
+                        throw ProblemException.of(answer.statusCode(), answer.body(), method, url);
+                    }
+                    return new Response(answer.statusCode(), answer.body(), method, url);
+                } catch (IOException e) {
+                    cause = cause(e);
+                    error = e;
+                    serverError = null;
+                }
+            }
+            long left = deadline - System.nanoTime() - SHORTEST_ATTEMPT.toNanos();
+            if (left <= 0) {
+                break;
+            }
+            Thread.sleep(Math.min(Duration.ofMillis(Math.min(2000, 200L << Math.min(round, 4))).toMillis(),
+                                  Math.max(1, left / 1_000_000)));
+        }
+        if (serverError != null) {
+            throw serverError;
+        }
+        throw UnreachableException.of(role, method, List.copyOf(tried),
+                                      cause + ", gave up after " + text(budget), error);
+    }
+
+    /**
+     * Sends one GET to one target, with no retry; for reports on each address.
+     *
+     * @throws IOException        when the target does not answer
+     * @throws ProblemException when it answers with an error
+     */
+    public Response probe(Target target, String path, Duration timeout) throws IOException, InterruptedException {
+        HttpResponse<byte[]> answer = http.send(request(target, "GET", path, null, null, min(timeout, budget)),
+                                                HttpResponse.BodyHandlers.ofByteArray());
+        if (answer.statusCode() >= 400) {
+            throw ProblemException.of(answer.statusCode(), answer.body(), "GET", target.url(path));
+        }
+        return new Response(answer.statusCode(), answer.body(), "GET", target.url(path));
+    }
+
+    /** Each base URL with the targets it resolves to now, or why it resolves to none. */
+    public List<Resolution> resolve() {
+        List<Resolution> resolutions = new ArrayList<>();
+        for (URI base : bases) {
+            String host = base.getHost();
+            if (!"http".equalsIgnoreCase(base.getScheme()) || !HOST_HEADER_ALLOWED || isLiteral(host)) {
+                resolutions.add(new Resolution(base, List.of(new Target(base, null)), null));
+                continue;
+            }
+            try {
+                List<Target> targets = new ArrayList<>();
+                for (InetAddress address : resolver.resolve(host)) {
+                    targets.add(new Target(base, address));
+                }
+                resolutions.add(new Resolution(base, targets, null));
+            } catch (UnknownHostException e) {
+                resolutions.add(new Resolution(base, List.of(), "unknown host " + host));
+            }
+        }
+        return resolutions;
+    }
+
+    private List<Target> ordered() {
+        List<Target> targets = new ArrayList<>();
+        for (Resolution resolution : resolve()) {
+            targets.addAll(resolution.targets());
+        }
+        Target first = preferred;
+        if (first != null && targets.remove(first)) {
+            targets.addFirst(first);
+        }
+        return targets;
+    }
+
+    private HttpRequest request(Target target, String method, String path, byte[] body, String key,
+                                Duration timeout) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target.uri(path))
+                .timeout(timeout)
+                .header("Accept", "application/json, application/problem+json")
+                .header("User-Agent", userAgent);
+        if (target.hostHeader() != null) {
+            builder.header("Host", target.hostHeader());
+        }
+        if (key != null) {
+            builder.header("Idempotency-Key", key);
+        }
+        if (body == null) {
+            return builder.method(method, HttpRequest.BodyPublishers.noBody()).build();
+        }
+        return builder.header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+    }
+
+    /** A short, lower-case reason for a failed attempt. */
+    public static String cause(Throwable error) {
+        if (error instanceof HttpConnectTimeoutException) {
+            return "connect timed out";
+        }
+        if (error instanceof HttpTimeoutException) {
+            return "timed out";
+        }
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) {
+                // The JDK's client reports a refused connection as a ConnectException without a message.
+                String message = deepMessage(t);
+                return message == null || message.toLowerCase(java.util.Locale.ROOT).contains("refused")
+                        ? "connection refused" : "cannot connect (" + message + ")";
+            }
+            if (t instanceof UnknownHostException) {
+                return "unknown host " + t.getMessage();
+            }
+            if (t instanceof EOFException || (t.getMessage() != null && t.getMessage().contains("no bytes"))) {
+                return "connection closed before an answer";
+            }
+        }
+        String message = deepMessage(error);
+        return message == null ? error.getClass().getSimpleName() : message;
+    }
+
+    private static String deepMessage(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+        }
+        return null;
+    }
+
+    private static boolean isLiteral(String host) {
+        return host == null || host.startsWith("[") || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** A duration as people write it: {@code 15s}, {@code 500ms}, {@code 2m}. */
+    public static String text(Duration duration) {
+        if (duration.toMillis() % 1000 != 0) {
+            return duration.toMillis() + "ms";
+        }
+        long seconds = duration.toSeconds();
+        return seconds % 60 == 0 && seconds > 0 ? seconds / 60 + "m" : seconds + "s";
+    }
+
+    /**
+     * Lets requests name the replica's host in {@code Host} while connecting to one of its addresses. The JDK's
+     * client reads this setting once, when it is first used; if something used it earlier without the setting,
+     * requests go to the host name and the JDK picks the address.
+     */
+    private static boolean allowHostHeader() {
+        String allowed = System.getProperty(RESTRICTED_HEADERS, "");
+        if (!java.util.Arrays.asList(allowed.toLowerCase(java.util.Locale.ROOT).split("\\s*,\\s*")).contains("host")) {
+            System.setProperty(RESTRICTED_HEADERS, allowed.isBlank() ? "host" : allowed + ",host");
+        }
+        try {
+            HttpRequest.newBuilder(URI.create("http://localhost/")).header("Host", "localhost");
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        http.shutdownNow();
+    }
+
+    /**
+     * A base URL and what it resolved to.
+     *
+     * @param base    the configured base URL
+     * @param targets its addresses, empty when it did not resolve
+     * @param error   why it did not resolve, or {@code null}
+     */
+    public record Resolution(URI base, List<Target> targets, String error) {
+    }
+}

@@ -1,0 +1,56 @@
+package io.dockhand.client.output;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Plain columns padded to the widest cell, two spaces apart, header in bold; a styler may colour cells. */
+public final class Table {
+    private final List<String> headers;
+    private final List<List<String>> rows = new ArrayList<>();
+
+    /** A table with these column headers. */
+    public Table(List<String> headers) {
+        this.headers = List.copyOf(headers);
+    }
+
+    /** Adds a row; {@code null} cells print empty. */
+    public void row(List<String> cells) {
+        rows.add(cells.stream().map(c -> c == null ? "" : c).toList());
+    }
+
+    /** Styles one padded cell (colour must not change its visible width). */
+    public interface Styler {
+        String style(int column, String padded, String value);
+    }
+
+    /** Prints the header in bold and every row. */
+    public void print(PrintWriter out, Colors colors, Styler styler) {
+        int[] widths = new int[headers.size()];
+        for (int i = 0; i < widths.length; i++) {
+            widths[i] = headers.get(i).length();
+            for (List<String> row : rows) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        out.println(colors.bold(line(headers, widths, (c, p, v) -> p)));
+        for (List<String> row : rows) {
+            out.println(line(row, widths, styler));
+        }
+        out.flush();
+    }
+
+    private static String line(List<String> cells, int[] widths, Styler styler) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < cells.size(); i++) {
+            String cell = cells.get(i);
+            boolean last = i == cells.size() - 1;
+            String padded = last ? cell : cell + " ".repeat(widths[i] - cell.length());
+            line.append(styler.style(i, padded, cell));
+            if (!last) {
+                line.append("  ");
+            }
+        }
+        return line.toString().stripTrailing();
+    }
+}
