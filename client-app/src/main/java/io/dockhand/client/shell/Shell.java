@@ -16,6 +16,7 @@ import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.Parser;
 import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.DefaultParser;
+import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import picocli.CommandLine;
 import picocli.shell.jline3.PicocliCommands;
@@ -26,6 +27,7 @@ import picocli.shell.jline3.PicocliCommands;
  * interrupts the command and returns to the prompt; {@code exit} or Ctrl-D leaves.
  */
 public final class Shell {
+    private static final Size DEFAULT_SIZE = new Size(80, 24);
     private Shell() {
     }
 
@@ -40,6 +42,10 @@ public final class Shell {
      * @return the exit code, 0
      */
     public static int run(Terminal terminal, CommandLine commands, PrintWriter err, Path historyFile, String prompt) {
+        if (terminal.getWidth() <= 0 || terminal.getHeight() <= 0) {
+            // A terminal that reports no size (a pty nobody sized, as under `script`) would clip the prompt.
+            terminal.setSize(new Size(DEFAULT_SIZE.getColumns(), DEFAULT_SIZE.getRows()));
+        }
         Supplier<Path> workDir = () -> Path.of(System.getProperty("user.dir", "."));
         Path configDir = historyFile == null ? null : historyFile.toAbsolutePath().getParent();
         Builtins builtins = new Builtins(EnumSet.of(Builtins.Command.HISTORY), workDir,
