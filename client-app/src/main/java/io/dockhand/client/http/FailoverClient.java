@@ -79,14 +79,14 @@ public final class FailoverClient implements AutoCloseable {
         Throwable error = null;
         ProblemException serverError = null;
         for (int round = 0; ; round++) {
-            for (Resolution resolution : resolve()) {
-                if (resolution.error() != null) {
-                    tried.add(resolution.base() + path);
-                    cause = resolution.error();
+            for (Resolution slot : ordered(resolve())) {
+                if (slot.error() != null) {
+                    tried.add(slot.base() + path);
+                    cause = slot.error();
                     serverError = null;
+                    continue;
                 }
-            }
-            for (Target target : ordered()) {
+                Target target = slot.targets().getFirst();
                 long left = deadline - System.nanoTime();
                 if (left < SHORTEST_ATTEMPT.toNanos()) {
                     break;
@@ -163,16 +163,24 @@ public final class FailoverClient implements AutoCloseable {
         return resolutions;
     }
 
-    private List<Target> ordered() {
-        List<Target> targets = new ArrayList<>();
-        for (Resolution resolution : resolve()) {
-            targets.addAll(resolution.targets());
-        }
+    /** One slot per target (or per base URL that did not resolve), in order, the last one that answered first. */
+    private List<Resolution> ordered(List<Resolution> resolutions) {
+        List<Resolution> slots = new ArrayList<>();
         Target first = preferred;
-        if (first != null && targets.remove(first)) {
-            targets.addFirst(first);
+        for (Resolution resolution : resolutions) {
+            if (resolution.error() != null) {
+                slots.add(resolution);
+            }
+            for (Target target : resolution.targets()) {
+                Resolution slot = new Resolution(resolution.base(), List.of(target), null);
+                if (target.equals(first)) {
+                    slots.addFirst(slot);
+                } else {
+                    slots.add(slot);
+                }
+            }
         }
-        return targets;
+        return slots;
     }
 
     private HttpRequest request(Target target, String method, String path, byte[] body, String key,
