@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URL;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -206,7 +205,7 @@ class FailoverClientTest {
     }
 
     private static void forward(HttpExchange exchange, URI store) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) new URL(store + exchange.getRequestURI().toString())
+        HttpURLConnection connection = (HttpURLConnection) URI.create(store + exchange.getRequestURI().toString()).toURL()
                 .openConnection();
         connection.setRequestMethod(exchange.getRequestMethod());
         connection.setDoOutput(true);
