@@ -61,19 +61,22 @@ class AgentIT {
 
     @Test
     void answersACallerWithItsOwnFacts() throws Exception {
-        AgentCalls.Answer answer = calls.fromContainer(idle, "/v1/self", null);
+        Map<String, Object> self = onceMeasured(idle);
 
-        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-        Map<String, Object> self = answer.json();
-        String nodeName = DOCKER.docker().infoCmd().exec().getName();
+        var inspected = DOCKER.docker().inspectContainerCmd(idle).exec();
+        var info = DOCKER.docker().infoCmd().exec();
         assertThat(self).containsEntry("containerId", idle).containsEntry("name", "agent-it-idle-" + RUN)
-                .containsEntry("image", DockerFixture.IMAGE).containsEntry("state", "running")
-                .containsEntry("node", nodeName).containsKeys("imageId", "createdAt", "observedAt", "memoryBytes")
+                .containsEntry("image", DockerFixture.IMAGE).containsEntry("imageId", inspected.getImageId())
+                .containsEntry("state", "running").containsEntry("node", info.getName())
+                .containsKeys("memoryBytes", "memoryLimitBytes", "observedAt")
                 .doesNotContainKeys("service", "task");
-        assertThat(self.get("imageId").toString()).startsWith("sha256:");
+        assertThat(Instant.parse(self.get("createdAt").toString())).isEqualTo(Instant.parse(inspected.getCreated()));
         assertThat(stringMap(self.get("labels"))).containsEntry("role", "idle")
                 .containsEntry(DockerFixture.LABEL, DockerFixture.LABEL_VALUE);
-        assertThat(stringMap(self.get("networks"))).containsOnlyKeys(network);
+        assertThat(stringMap(self.get("networks"))).containsOnly(
+                Map.entry(network, inspected.getNetworkSettings().getNetworks().get(network).getIpAddress()));
+        assertThat(((Number) self.get("memoryBytes")).longValue()).isPositive();
+        assertThat(((Number) self.get("memoryLimitBytes")).longValue()).isPositive();
         assertThat(Instant.parse(self.get("observedAt").toString())).isCloseTo(Instant.now(),
                 org.assertj.core.api.Assertions.within(Duration.ofSeconds(30)));
     }
@@ -86,31 +89,67 @@ class AgentIT {
                 .containsEntry("containerId", idle);
         assertThat(calls.fromContainer(idle, "/info/" + idle, null).status()).isEqualTo(200);
 
-        assertProblem(calls.fromContainer(idle, "/info/agent-it-busy-" + RUN, null), 403);
-        assertProblem(calls.fromContainer(idle, "/info/" + busy.substring(0, 12), null), 403);
-        assertProblem(calls.fromContainer(idle, "/info/no-such-container-" + RUN, null), 403);
+        calls.fromContainer(idle, "/info/agent-it-busy-" + RUN, null).assertProblem(403);
+        calls.fromContainer(idle, "/info/" + busy.substring(0, 12), null).assertProblem(403);
+        calls.fromContainer(idle, "/info/no-such-container-" + RUN, null).assertProblem(403);
     }
 
     @Test
     void refusesCallersThatAreNotContainersOnTheNode() throws Exception {
-        assertProblem(calls.fromHost("/v1/self", null), 403);
-        assertProblem(calls.fromHost("/info/" + idle, null), 403);
-        assertProblem(calls.fromHost("/v1/node", null), 403);
+        calls.fromHost("/v1/self", null).assertProblem(403);
+        calls.fromHost("/info/" + idle, null).assertProblem(403);
+        calls.fromHost("/v1/node", null).assertProblem(403);
+        assertThat(calls.fromHost("/v1/node", TOKEN).json())
+                .containsEntry("hostname", DOCKER.docker().infoCmd().exec().getName());
     }
 
     @Test
     void operatorTokenLiftsTheRestrictionAndUnknownContainersAre404() throws Exception {
         assertThat(calls.fromHost("/info/agent-it-busy-" + RUN, TOKEN).json()).containsEntry("containerId", busy);
-        assertProblem(calls.fromHost("/info/no-such-container-" + RUN, TOKEN), 404);
-        assertProblem(calls.fromHost("/info/" + busy, "not-the-token"), 401);
+        calls.fromHost("/info/no-such-container-" + RUN, TOKEN).assertProblem(404);
+        calls.fromHost("/info/" + busy, "not-the-token").assertProblem(401);
     }
 
     @Test
     void tellsContainersAboutTheirNode() throws Exception {
-        Map<String, Object> node = calls.fromContainer(busy, "/v1/node", null).json();
+        AgentCalls.Answer answer = calls.fromContainer(busy, "/v1/node", null);
 
-        assertThat(node).containsKeys("hostname", "cpus", "memoryBytes", "engineVersion", "containersRunning");
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.header("Content-Type")).contains("application/json");
+        var info = DOCKER.docker().infoCmd().exec();
+        Map<String, Object> node = answer.json();
+        assertThat(node).containsEntry("hostname", info.getName()).containsEntry("cpus", info.getNCPU())
+                .containsEntry("engineVersion", info.getServerVersion()).containsKey("observedAt");
+        assertThat(((Number) node.get("memoryBytes")).longValue()).isEqualTo(info.getMemTotal());
         assertThat((Integer) node.get("containersRunning")).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void tellsItsNameAndVersionToAnyone() throws Exception {
+        for (AgentCalls.Answer answer : List.of(calls.fromHost("/v1/version", null),
+                calls.fromContainer(idle, "/v1/version", null))) {
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            assertThat(answer.header("Content-Type")).contains("application/json");
+            assertThat(answer.json()).containsOnly(Map.entry("name", "dockhand-agent"),
+                    Map.entry("version", System.getProperty("dockhand.agent.version")));
+        }
+    }
+
+    @Test
+    void answersUnknownPathsWith404AndOtherMethodsWith405Problems() throws Exception {
+        for (String path : List.of("/v2/anything", "/", "/info", "/info/a/b", "/v1/self/more", "/v1/records")) {
+            assertThat(calls.fromHost(path, null).assertProblem(404)).containsEntry("instance", path);
+        }
+        calls.fromContainer(idle, "/v1/nothing-here", null).assertProblem(404);
+        calls.fromHost("POST", "/v2/anything", null).assertProblem(404);
+
+        for (String method : List.of("POST", "PUT", "DELETE", "PATCH")) {
+            for (String path : List.of("/v1/self", "/v1/node", "/v1/version", "/info/" + idle)) {
+                AgentCalls.Answer answer = calls.fromHost(method, path, null);
+                assertThat(answer.assertProblem(405)).containsEntry("instance", path);
+                assertThat(answer.header("Allow")).as(method + " " + path).contains("GET");
+            }
+        }
     }
 
     @Test
@@ -151,13 +190,25 @@ class AgentIT {
         return last;
     }
 
+    /** The caller's facts once its stats stream has delivered a sample (the first comes a second or two in). */
+    private static Map<String, Object> onceMeasured(String container) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        Map<String, Object> self;
+        do {
+            AgentCalls.Answer answer = calls.fromContainer(container, "/v1/self", null);
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            assertThat(answer.header("Content-Type")).contains("application/json");
+            self = answer.json();
+            if (self.containsKey("memoryBytes")) {
+                return self;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        return self;
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> stringMap(Object value) {
         return (Map<String, Object>) value;
-    }
-
-    private static void assertProblem(AgentCalls.Answer answer, int status) {
-        assertThat(answer.status()).as(answer.body()).isEqualTo(status);
-        assertThat(answer.json()).containsEntry("status", status).containsKeys("type", "title", "detail", "instance");
     }
 }

@@ -25,6 +25,7 @@ class EngineOutageIT {
 
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     private static final Duration TIMEOUT = Duration.ofSeconds(1);
+    private static final String TOKEN = "outage-operator-" + UUID.randomUUID();
 
     @RegisterExtension
     static final DockerFixture DOCKER = new DockerFixture();
@@ -47,6 +48,7 @@ class EngineOutageIT {
                 "server.port", "0",
                 "server.host", "0.0.0.0",
                 "docker.host", engine.dockerHost(),
+                "agent.token", TOKEN,
                 "agent.engine.timeout", "PT1S",
                 "agent.refresh.interval", "PT1S"))));
         calls = new AgentCalls(DOCKER, gateway, agent.port());
@@ -70,9 +72,12 @@ class EngineOutageIT {
 
         engine.down();
         AgentCalls.Answer gone = calls.fromContainer(caller, "/v1/self", null);
-        assertThat(gone.status()).as(gone.body()).isEqualTo(503);
-        assertThat(gone.json()).containsEntry("status", 503).containsKeys("type", "title", "detail", "instance");
+        gone.assertProblem(503);
+        assertThat(gone.header("Retry-After")).contains("1");
         assertThat(gone.millis()).isLessThan(TIMEOUT.toMillis() + 500);
+        AgentCalls.Answer node = calls.fromHost("/v1/node", TOKEN);
+        node.assertProblem(503);
+        assertThat(node.header("Retry-After")).contains("1");
         assertThat(healthAfterATick()).isEqualTo(503);
 
         engine.up();
@@ -87,7 +92,7 @@ class EngineOutageIT {
         engine.hang();
         try {
             AgentCalls.Answer slow = calls.fromContainer(caller, "/v1/self", null);
-            assertThat(slow.status()).as(slow.body()).isEqualTo(503);
+            slow.assertProblem(503);
             assertThat(slow.millis()).isBetween(TIMEOUT.toMillis() - 100, TIMEOUT.toMillis() * 2 + 500);
         } finally {
             engine.up();

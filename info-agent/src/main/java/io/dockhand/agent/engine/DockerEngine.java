@@ -1,5 +1,6 @@
 package io.dockhand.agent.engine;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -108,7 +109,7 @@ public final class DockerEngine implements Engine {
 
     @Override
     public Subscription stats(String containerId, Consumer<StatsSample> onSample, Runnable onEnd) {
-        return stream(streams.statsCmd(containerId), statistics -> {
+        return stream(streams.statsCmd(containerId), () -> { }, statistics -> {
             StatsSample sample = DockerModels.sample(statistics);
             if (sample != null) {
                 onSample.accept(sample);
@@ -117,11 +118,11 @@ public final class DockerEngine implements Engine {
     }
 
     @Override
-    public Subscription changes(Consumer<String> onChange, Runnable onEnd) {
+    public Subscription changes(Runnable onOpen, Consumer<String> onChange, Runnable onEnd) {
         var events = streams.eventsCmd()
                 .withEventTypeFilter(EventType.CONTAINER, EventType.NETWORK)
                 .withEventFilter("start", "die", "destroy", "rename", "pause", "unpause", "connect", "disconnect");
-        return stream(events, event -> onChange.accept(DockerModels.containerOf(event)), onEnd);
+        return stream(events, onOpen, event -> onChange.accept(DockerModels.containerOf(event)), onEnd);
     }
 
     @Override
@@ -162,8 +163,12 @@ public final class DockerEngine implements Engine {
         }
     }
 
+    /**
+     * Runs a streaming command. docker-java calls {@code onStart} once the engine has answered the request with a
+     * success status, which is when the stream counts as open.
+     */
     private static <T> Subscription stream(com.github.dockerjava.api.command.AsyncDockerCmd<?, T> command,
-                                           Consumer<T> onItem, Runnable onEnd) {
+                                           Runnable onOpen, Consumer<T> onItem, Runnable onEnd) {
         AtomicBoolean closed = new AtomicBoolean();
         AtomicBoolean ended = new AtomicBoolean();
         Runnable end = () -> {
@@ -172,6 +177,17 @@ public final class DockerEngine implements Engine {
             }
         };
         ResultCallback.Adapter<T> callback = new ResultCallback.Adapter<>() {
+            @Override
+            public void onStart(Closeable stream) {
+                super.onStart(stream);
+                if (closed.get()) {
+                    // Closed while the request was on its way: onStart has just reopened the callback.
+                    closeQuietly(this);
+                    return;
+                }
+                onOpen.run();
+            }
+
             @Override
             public void onNext(T item) {
                 try {
@@ -199,12 +215,16 @@ public final class DockerEngine implements Engine {
         }
         return () -> {
             closed.set(true);
-            try {
-                callback.close();
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "Closing an engine stream failed", e);
-            }
+            closeQuietly(callback);
         };
+    }
+
+    private static void closeQuietly(Closeable stream) {
+        try {
+            stream.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "Closing an engine stream failed", e);
+        }
     }
 
     private static String rootMessage(Throwable e) {

@@ -35,12 +35,15 @@ public interface Engine extends AutoCloseable {
     Subscription stats(String containerId, Consumer<StatsSample> onSample, Runnable onEnd);
 
     /**
-     * Streams notices that containers or their network attachments changed.
+     * Streams notices that containers or their network attachments changed. Changes are reported only from the
+     * moment the engine accepts the subscription, which {@code onOpen} marks.
      *
+     * @param onOpen   runs once when the engine has accepted the subscription
      * @param onChange receives the id of the container that changed
-     * @param onEnd    runs once when the stream ends for any reason other than {@link Subscription#close()}
+     * @param onEnd    runs once when the stream ends (or never opens) for any reason other than
+     *                 {@link Subscription#close()}
      */
-    Subscription changes(Consumer<String> onChange, Runnable onEnd);
+    Subscription changes(Runnable onOpen, Consumer<String> onChange, Runnable onEnd);
 
     @Override
     void close();

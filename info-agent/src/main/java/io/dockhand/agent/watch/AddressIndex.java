@@ -45,17 +45,23 @@ final class AddressIndex {
                 return;
             }
             lastRefreshStarted = System.nanoTime();
-            List<Attachment> attachments = engine.attachments();
-            Map<String, Attachment> next = new HashMap<>();
-            for (Attachment a : attachments) {
-                // An address seen on a network that inspection shows wins over the gateway-bridge view of it.
-                next.merge(canonical(a.address()), a, (old, neu) -> old.visibleInInspect() ? old : neu);
-            }
-            byAddress = Map.copyOf(next);
+            byAddress = byAddress(engine.attachments());
             refreshed = true;
         } finally {
             refreshing.unlock();
         }
+    }
+
+    /**
+     * The attachments by canonical address. An address seen on a network that inspection shows wins over the
+     * gateway-bridge view of it.
+     */
+    static Map<String, Attachment> byAddress(List<Attachment> attachments) {
+        Map<String, Attachment> result = new HashMap<>();
+        for (Attachment a : attachments) {
+            result.merge(canonical(a.address()), a, (old, neu) -> old.visibleInInspect() ? old : neu);
+        }
+        return Map.copyOf(result);
     }
 
     void refresh() {

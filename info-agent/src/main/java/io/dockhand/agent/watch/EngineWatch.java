@@ -23,9 +23,10 @@ import io.dockhand.agent.engine.StatsSample;
  * engine reports a container or network change, and keeps the node's identity and the facts of containers that
  * asked. When the engine goes away the watch keeps trying, so it works again as soon as the engine does.
  *
- * <p>Remembered facts are handed out only while the engine is demonstrably alive: the event stream is open, the
- * last refresh succeeded, and the container's own stats stream delivered a sample moments ago. Any event about the
- * container forgets them. Otherwise the caller must ask the engine, and gets its answer or its silence.
+ * <p>Remembered facts are handed out only while the engine is demonstrably alive: the engine has accepted the event
+ * stream and it is still open, the last refresh succeeded, and the container's own stats stream delivered a sample
+ * moments ago. Any event about the container forgets them, and so does a new event stream (the events of the gap
+ * before it went unreported). Otherwise the caller must ask the engine, and gets its answer or its silence.
  */
 public final class EngineWatch implements AutoCloseable {
 
@@ -47,6 +48,7 @@ public final class EngineWatch implements AutoCloseable {
     private volatile long lastRefreshOk;
     private volatile Engine.Subscription changes;
     private volatile boolean changesEnded = true;
+    private volatile boolean changesOpen;
     private long ticks;
 
     /**
@@ -99,7 +101,7 @@ public final class EngineWatch implements AutoCloseable {
      */
     public Optional<ContainerInfo> knownFacts(String containerId) {
         ContainerInfo known = facts.get(containerId);
-        if (known == null || changesEnded || !healthy || !usage.live(containerId, LIVE_WINDOW)
+        if (known == null || !changesOpen || !healthy || !usage.live(containerId, LIVE_WINDOW)
                 || System.nanoTime() - lastRefreshOk > interval.multipliedBy(2).plus(LIVE_WINDOW).toNanos()) {
             return Optional.empty();
         }
@@ -150,7 +152,7 @@ public final class EngineWatch implements AutoCloseable {
         try {
             if (changesEnded) {
                 changesEnded = false;
-                changes = engine.changes(this::changed, () -> changesEnded = true);
+                changes = engine.changes(this::changesOpened, this::changed, this::changesLost);
             }
             index.refresh();
             usage.track(index.containerIds());
@@ -172,6 +174,17 @@ public final class EngineWatch implements AutoCloseable {
             healthy = false;
             LOG.log(System.Logger.Level.ERROR, "Refreshing from the engine failed", e);
         }
+    }
+
+    private void changesOpened() {
+        generation.incrementAndGet();
+        facts.clear();
+        changesOpen = true;
+    }
+
+    private void changesLost() {
+        changesOpen = false;
+        changesEnded = true;
     }
 
     private void changed(String containerId) {
