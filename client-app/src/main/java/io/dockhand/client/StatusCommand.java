@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import io.dockhand.client.http.AgentApi;
 import io.dockhand.client.http.FailoverClient;
 import io.dockhand.client.http.ProblemException;
+import io.dockhand.client.http.Reasons;
 import io.dockhand.client.http.ServerApi;
 import io.dockhand.client.http.Target;
 import io.dockhand.client.output.Colors;
@@ -110,7 +111,7 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
             return new Check(service, url, target.addressText(),
                              version.path("name").asText(service) + " " + version.path("version").asText("?"), null);
         } catch (IOException e) {
-            return new Check(service, url, target.addressText(), null, FailoverClient.cause(e));
+            return new Check(service, url, target.addressText(), null, Reasons.of(e));
         } catch (ProblemException e) {
             return new Check(service, url, target.addressText(), null, e.getMessage());
         }

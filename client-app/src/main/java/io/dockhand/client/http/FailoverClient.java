@@ -1,16 +1,12 @@
 package io.dockhand.client.http;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -74,56 +70,77 @@ public final class FailoverClient implements AutoCloseable {
 
     private Response send(String method, String path, byte[] body, String key) throws InterruptedException {
         long deadline = System.nanoTime() + budget.toNanos();
-        Set<String> tried = new LinkedHashSet<>();
-        String cause = "no address to try";
-        Throwable error = null;
-        ProblemException serverError = null;
+        Failures failures = new Failures();
         for (int round = 0; ; round++) {
             for (Resolution slot : ordered(resolve())) {
-                if (slot.error() != null) {
-                    tried.add(slot.base() + path);
-                    cause = slot.error();
-                    serverError = null;
-                    continue;
-                }
-                Target target = slot.targets().getFirst();
                 long left = deadline - System.nanoTime();
                 if (left < SHORTEST_ATTEMPT.toNanos()) {
                     break;
                 }
-                String url = target.url(path);
-                tried.add(target.describe(path));
-                try {
-                    HttpResponse<byte[]> answer = http.send(request(target, method, path, body, key,
-                                                                    Duration.ofNanos(Math.min(left, MAX_ATTEMPT.toNanos()))),
-                                                            HttpResponse.BodyHandlers.ofByteArray());
-                    if (RETRIED_STATUS.contains(answer.statusCode())) {
-                        serverError = ProblemException.of(answer.statusCode(), answer.body(), method, url);
-                        continue;
-                    }
-                    preferred = target;
-                    if (answer.statusCode() >= 400) {
-                        throw ProblemException.of(answer.statusCode(), answer.body(), method, url);
-                    }
-                    return new Response(answer.statusCode(), answer.body(), method, url);
-                } catch (IOException e) {
-                    cause = cause(e);
-                    error = e;
-                    serverError = null;
+                if (slot.error() != null) {
+                    failures.unresolved(slot.base() + path, slot.error());
+                    continue;
+                }
+                Duration timeout = Duration.ofNanos(Math.min(left, MAX_ATTEMPT.toNanos()));
+                Response response = attempt(slot.targets().getFirst(), method, path, body, key, timeout, failures);
+                if (response != null) {
+                    return response;
                 }
             }
             long left = deadline - System.nanoTime() - SHORTEST_ATTEMPT.toNanos();
             if (left <= 0) {
                 break;
             }
-            Thread.sleep(Math.min(Duration.ofMillis(Math.min(2000, 200L << Math.min(round, 4))).toMillis(),
-                                  Math.max(1, left / 1_000_000)));
+            long backoff = Math.min(2000, 200L << Math.min(round, 4));
+            Thread.sleep(Math.min(backoff, Math.max(1, left / 1_000_000)));
         }
-        if (serverError != null) {
-            throw serverError;
+        if (failures.serverError != null) {
+            throw failures.serverError;
         }
-        throw UnreachableException.of(role, method, List.copyOf(tried),
-                                      cause + ", gave up after " + text(budget), error);
+        throw UnreachableException.of(role, method, List.copyOf(failures.tried),
+                                      failures.cause + ", gave up after " + text(budget), failures.error);
+    }
+
+    /** One attempt: the answer, or {@code null} after noting why there is none (and the next target is due). */
+    private Response attempt(Target target, String method, String path, byte[] body, String key, Duration timeout,
+                             Failures failures) throws InterruptedException {
+        String url = target.url(path);
+        failures.tried.add(target.describe(path));
+        try {
+            HttpResponse<byte[]> answer = http.send(request(target, method, path, body, key, timeout),
+                                                    HttpResponse.BodyHandlers.ofByteArray());
+            if (RETRIED_STATUS.contains(answer.statusCode())) {
+                failures.serverError = ProblemException.of(answer.statusCode(), answer.body(), method, url);
+                return null;
+            }
+            preferred = target;
+            if (answer.statusCode() >= 400) {
+                throw ProblemException.of(answer.statusCode(), answer.body(), method, url);
+            }
+            return new Response(answer.statusCode(), answer.body(), method, url);
+        } catch (IOException e) {
+            failures.failed(Reasons.of(e), e);
+            return null;
+        }
+    }
+
+    /** What went wrong so far with one request; the last failure is the one reported. */
+    private static final class Failures {
+        private final Set<String> tried = new LinkedHashSet<>();
+        private String cause = "no address to try";
+        private Throwable error;
+        private ProblemException serverError;
+
+        void unresolved(String url, String why) {
+            tried.add(url);
+            failed(why, null);
+        }
+
+        void failed(String why, Throwable thrown) {
+            cause = why;
+            error = thrown;
+            serverError = null;
+        }
     }
 
     /**
@@ -201,41 +218,6 @@ public final class FailoverClient implements AutoCloseable {
         return builder.header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
-    }
-
-    /** A short, lower-case reason for a failed attempt. */
-    public static String cause(Throwable error) {
-        if (error instanceof HttpConnectTimeoutException) {
-            return "connect timed out";
-        }
-        if (error instanceof HttpTimeoutException) {
-            return "timed out";
-        }
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException) {
-                // The JDK's client reports a refused connection as a ConnectException without a message.
-                String message = deepMessage(t);
-                return message == null || message.toLowerCase(java.util.Locale.ROOT).contains("refused")
-                        ? "connection refused" : "cannot connect (" + message + ")";
-            }
-            if (t instanceof UnknownHostException) {
-                return "unknown host " + t.getMessage();
-            }
-            if (t instanceof EOFException || (t.getMessage() != null && t.getMessage().contains("no bytes"))) {
-                return "connection closed before an answer";
-            }
-        }
-        String message = deepMessage(error);
-        return message == null ? error.getClass().getSimpleName() : message;
-    }
-
-    private static String deepMessage(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                return t.getMessage();
-            }
-        }
-        return null;
     }
 
     private static boolean isLiteral(String host) {

@@ -205,8 +205,8 @@ class FailoverClientTest {
     }
 
     private static void forward(HttpExchange exchange, URI store) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) URI.create(store + exchange.getRequestURI().toString()).toURL()
-                .openConnection();
+        URI target = URI.create(store + exchange.getRequestURI().toString());
+        HttpURLConnection connection = (HttpURLConnection) target.toURL().openConnection();
         connection.setRequestMethod(exchange.getRequestMethod());
         connection.setDoOutput(true);
         connection.setRequestProperty("Content-Type", "application/json");

@@ -48,7 +48,8 @@ class RecordsTest {
     void aSummaryIsOneLine() throws Exception {
         assertThat(Records.summary(record("""
                 {"containerId":"3f2a1b4c5d6e7f8091a2b3c4","name":"web-1","image":"nginx:1.27","node":"n1",
-                 "state":"running","cpuPercent":12.345,"memoryBytes":104857600,"observedAt":"2026-11-22T10:15:30Z"}""")))
+                 "state":"running","cpuPercent":12.345,"memoryBytes":104857600,
+                 "observedAt":"2026-11-22T10:15:30Z"}""")))
                 .isEqualTo("3f2a1b4c5d6e web-1 (nginx:1.27) on n1: running, cpu 12.35%, mem 100.0MiB, "
                                    + "observed 2026-11-22T10:15:30Z");
     }
