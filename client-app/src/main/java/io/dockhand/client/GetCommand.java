@@ -1,11 +1,8 @@
 package io.dockhand.client;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 
 import io.dockhand.client.http.FailoverClient;
 import io.dockhand.client.http.ServerApi;
@@ -26,10 +23,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "get", mixinStandardHelpOptions = true, versionProvider = ClientCommand.Version.class,
          description = {"Lists stored records, newest first; with an ID, shows that record in full."})
 final class GetCommand implements Callable<Integer> {
-    private static final Pattern FULL_ID = Pattern.compile(
-            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-    private static final Pattern ID_PREFIX = Pattern.compile("[0-9a-f-]{1,35}");
-
     @ParentCommand
     ClientCommand client;
 
@@ -43,8 +36,8 @@ final class GetCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(arity = "0..1", paramLabel = "ID",
-                description = "A record's id, or its start as the table shows it (looked up among the newest "
-                        + Listing.MAX_LIMIT + ").")
+                description = "A record's id, or its start as the table shows it (the store finds the one "
+                        + "record whose id starts so).")
     String id;
 
     @Override
@@ -59,7 +52,7 @@ final class GetCommand implements Callable<Integer> {
                 listing.show(spec.commandLine(), api::records, settings, client.colors(settings));
                 return ExitCodes.OK;
             }
-            JsonNode record = find(api, id.strip().toLowerCase(Locale.ROOT));
+            JsonNode record = api.record(id.strip().toLowerCase(Locale.ROOT));
             PrintWriter out = spec.commandLine().getOut();
             if (settings.format() == Format.JSON) {
                 out.println(Json.pretty(record));
@@ -69,27 +62,5 @@ final class GetCommand implements Callable<Integer> {
             }
             return ExitCodes.OK;
         }
-    }
-
-    private static JsonNode find(ServerApi api, String id) throws InterruptedException {
-        if (FULL_ID.matcher(id).matches() || !ID_PREFIX.matcher(id).matches()) {
-            return api.record(id);
-        }
-        JsonNode newest = api.records(new ServerApi.Query(Listing.MAX_LIMIT, null, null, null, null, null));
-        List<JsonNode> matches = new ArrayList<>();
-        for (JsonNode record : newest.path("items")) {
-            if (record.path("id").asText().startsWith(id)) {
-                matches.add(record);
-            }
-        }
-        if (matches.size() == 1) {
-            return matches.getFirst();
-        }
-        if (matches.isEmpty()) {
-            throw new ExitException(ExitCodes.ERROR, "no record id starts with '" + id + "' among the newest "
-                    + Listing.MAX_LIMIT + "; give the whole id");
-        }
-        throw new ExitException(ExitCodes.ERROR, "'" + id + "' starts " + matches.size()
-                + " record ids; give more of it");
     }
 }

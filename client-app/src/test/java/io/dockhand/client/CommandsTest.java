@@ -29,6 +29,8 @@ class CommandsTest extends LiveServices {
         JsonNode stored = json(client("get", id, "--format", "json").out());
         assertThat(stored.get("containerId").asText()).isEqualTo(containerId);
         assertThat(stored.get("task").asText()).isEqualTo("web.1.abc");
+        JsonNode byShortId = json(client("get", id.substring(0, 8), "--format", "json").out());
+        assertThat(byShortId.get("id").asText()).isEqualTo(id);
     }
 
     @Test

@@ -159,13 +159,53 @@ public final class JdbcRecordRepository implements RecordRepository {
 
     @Override
     public Optional<StoredRecord> find(String id) {
-        UUID uuid;
         try {
-            uuid = UUID.fromString(id);
+            UUID uuid = UUID.fromString(id);
+            if (uuid.toString().equals(id)) {
+                return transactions.run(c -> documentById(c, uuid).map(json -> new StoredRecord(id, json)));
+            }
         } catch (IllegalArgumentException e) {
+            // not a whole id: perhaps the start of one
+        }
+        return findByPrefix(id);
+    }
+
+    /**
+     * The one record whose id starts with {@code prefix} (as the client's table shows ids shortened), read as a
+     * range of the id index: empty when none does, a 400 problem when several do.
+     */
+    private Optional<StoredRecord> findByPrefix(String prefix) {
+        String hex = prefix.replace("-", "");
+        if (hex.isEmpty() || hex.length() >= 32 || !hex.matches("[0-9a-f]+")
+                || !prefix.matches("[0-9a-f]{1,8}(-[0-9a-f]{0,4}){0,3}(-[0-9a-f]{0,12})?")) {
             return Optional.empty();
         }
-        return transactions.run(c -> documentById(c, uuid).map(json -> new StoredRecord(uuid.toString(), json)));
+        UUID low = uuid(hex + "0".repeat(32 - hex.length()));
+        UUID high = uuid(hex + "f".repeat(32 - hex.length()));
+        List<StoredRecord> matches = transactions.run(c -> {
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT id, document FROM records WHERE id BETWEEN ? AND ? FETCH FIRST 2 ROWS ONLY")) {
+                select.setObject(1, low);
+                select.setObject(2, high);
+                List<StoredRecord> found = new ArrayList<>(2);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(new StoredRecord(rs.getObject(1, UUID.class).toString(), rs.getString(2)));
+                    }
+                }
+                return found;
+            }
+        });
+        if (matches.size() > 1) {
+            throw ProblemException.badRequest("ambiguous-record-id",
+                    "'" + prefix + "' is the start of several records' ids; give more of it.");
+        }
+        return matches.stream().findFirst();
+    }
+
+    private static UUID uuid(String hex32) {
+        return new UUID(Long.parseUnsignedLong(hex32.substring(0, 16), 16),
+                        Long.parseUnsignedLong(hex32.substring(16), 16));
     }
 
     private static Optional<String> documentById(Connection c, UUID id) throws SQLException {

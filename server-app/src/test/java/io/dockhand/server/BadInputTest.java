@@ -89,6 +89,8 @@ class BadInputTest {
         assertProblem(http.get("/api/v1/records/0b0b0b0b-0000-0000-0000-000000000000"), 404, "record-not-found",
                       "0b0b0b0b");
         assertProblem(http.get("/api/v1/records/not-a-uuid"), 404, "record-not-found", "not-a-uuid");
+        assertProblem(http.get("/api/v1/records/0b0b0b0b-0000-0000-0000-0000000000000"), 404, "record-not-found",
+                      "0b0b");
     }
 
     @ParameterizedTest

@@ -2,8 +2,10 @@ package io.dockhand.server;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,6 +36,26 @@ class RecordsApiTest {
         Http.Answer fetched = http.get(created.header("Location"));
         assertThat(fetched.status()).isEqualTo(200);
         assertThat(fetched.json()).isEqualTo(record);
+    }
+
+    @Test
+    void findsARecordByTheStartOfItsId(Http http) {
+        // ids with the top bit set and clear alike: the prefix range must hold for both
+        Map<Character, Integer> firstChars = new HashMap<>();
+        for (int i = 0; i < 20; i++) {
+            String id = http.postJson("/api/v1/records", Records.json(Records.containerId(), T0)).json().get("id")
+                    .asText();
+            firstChars.merge(id.charAt(0), 1, Integer::sum);
+            for (String prefix : new String[] {id.substring(0, 8), id.substring(0, 13), id.substring(0, 20)}) {
+                Http.Answer found = http.get("/api/v1/records/" + prefix);
+                assertThat(found.status()).as(prefix).isEqualTo(200);
+                assertThat(found.json().get("id").asText()).isEqualTo(id);
+            }
+        }
+        // twenty ids, sixteen hex digits: at least two ids share their first character
+        char shared = firstChars.entrySet().stream().filter(e -> e.getValue() > 1).findFirst().orElseThrow().getKey();
+        BadInputTest.assertProblem(http.get("/api/v1/records/" + shared), 400, "ambiguous-record-id", "several");
+        BadInputTest.assertProblem(http.get("/api/v1/records/00000000-0000-0"), 404, "record-not-found", "0000");
     }
 
     @Test
