@@ -230,6 +230,18 @@ final class Cluster implements AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /** Prints what the stack's tasks did and the last lines of each service's log, to explain a failure. */
+    void printDiagnostics() {
+        log("diagnostics for stack " + stack + ":");
+        System.out.println(Docker.run("stack", "ps", "--no-trunc", "--format",
+                                      "{{.Name}} {{.Image}} {{.CurrentState}} {{.Error}}", stack).out());
+        for (String service : List.of("server", "gateway", "agent")) {
+            Docker.Result logs = Docker.run("service", "logs", "--timestamps", "--tail", "60", stack + "_" + service);
+            System.out.println("---- " + service + " ----\n" + logs.out() + logs.err());
+        }
+        System.out.flush();
+    }
+
     @Override
     public synchronized void close() {
         if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
@@ -241,6 +253,11 @@ final class Cluster implements AutoCloseable {
         }
         shutdownHook = null;
         if (!swarmCreated) {
+            return;
+        }
+        if (Boolean.getBoolean("dockhand.e2e.keep")) {
+            log("-Ddockhand.e2e.keep=true: leaving stack " + stack + " and the swarm for inspection; clean up with "
+                        + "docker stack rm " + stack + "; docker swarm leave --force");
             return;
         }
         swarmCreated = false;

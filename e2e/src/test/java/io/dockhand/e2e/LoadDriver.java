@@ -89,7 +89,7 @@ final class LoadDriver implements AutoCloseable {
             HttpRequest request = HttpRequest.newBuilder(records).timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json").header("Idempotency-Key", key)
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = exchange(http, request, Duration.ofSeconds(35));
             if (response.statusCode() / 100 == 2) {
                 JsonNode stored = JSON.readTree(response.body());
                 return Optional.of(new Ack(key, stored.path("id").asText(), first, sent, Instant.now()));
@@ -102,6 +102,26 @@ final class LoadDriver implements AutoCloseable {
         }
         failedAttempts.incrementAndGet();
         return Optional.empty();
+    }
+
+    /**
+     * Sends and reads the whole response within a deadline: the request timeout alone covers only the wait for
+     * the response headers, not the body.
+     */
+    static HttpResponse<String> exchange(HttpClient http, HttpRequest request, Duration deadline)
+            throws IOException, InterruptedException {
+        var future = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        try {
+            return future.get(deadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            future.cancel(true);
+            throw new java.net.http.HttpTimeoutException("no complete response within " + deadline);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        }
     }
 
     private static byte[] randomBytes() {

@@ -50,8 +50,11 @@ class ReplicaDeathIT {
             awaitAcks(load, 40, Duration.ofSeconds(60));
             for (int round = 1; round <= 2; round++) {
                 String victim = awaitFileServer(cluster, killed, Duration.ofSeconds(60));
-                Instant killedAt = Instant.now();
                 Docker.ok("kill", "--signal", "KILL", victim);
+                // Timed from when the replica is certainly dead: a write sent before that may still have been
+                // served by it, and would pass for a recovery.
+                awaitStopped(victim);
+                Instant killedAt = Instant.now();
                 killed.add(victim);
                 Duration recovery = awaitRecovery(load, killedAt, RECOVERY_LIMIT);
                 recoveries.add(recovery);
@@ -60,9 +63,11 @@ class ReplicaDeathIT {
                 Cluster.sleep(AFTER_RECOVERY);
             }
         } finally {
+            Cluster.log("stopping the load: each client finishes the record it is writing");
             load.close();
         }
         Duration loadTime = Duration.between(loadStart, Instant.now());
+        Cluster.log("load stopped; reading back what the store kept");
 
         List<LoadDriver.Ack> acks = load.acks();
         List<JsonNode> stored = storedRecords(cluster);
@@ -114,6 +119,16 @@ class ReplicaDeathIT {
         return fail("no live replica serves the H2 file after " + timeout);
     }
 
+    private static void awaitStopped(String container) {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (Docker.run("inspect", "--format", "{{.State.Running}}", container).out().strip().equals("true")) {
+            if (Instant.now().isAfter(deadline)) {
+                fail(container + " still runs 30 s after SIGKILL");
+            }
+            Cluster.sleep(Duration.ofMillis(20));
+        }
+    }
+
     private static Duration awaitRecovery(LoadDriver load, Instant killedAt, Duration limit) {
         Instant deadline = killedAt.plus(limit);
         while (Instant.now().isBefore(deadline)) {
@@ -137,7 +152,7 @@ class ReplicaDeathIT {
                     + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
             URI uri = cluster.store().resolve(query);
             HttpResponse<String> response = sendWithRetry(http, HttpRequest.newBuilder(uri)
-                    .timeout(Duration.ofSeconds(30)).build());
+                    .timeout(Duration.ofSeconds(20)).build());
             assertThat(response.statusCode()).as("GET " + uri + ": " + response.body()).isEqualTo(200);
             JsonNode page = JSON.readTree(response.body());
             page.path("items").forEach(records::add);
@@ -150,12 +165,12 @@ class ReplicaDeathIT {
             throws IOException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() < 500 || attempt == 10) {
+                HttpResponse<String> response = LoadDriver.exchange(http, request, Duration.ofSeconds(25));
+                if (response.statusCode() < 500 || attempt == 5) {
                     return response;
                 }
             } catch (IOException e) {
-                if (attempt == 10) {
+                if (attempt == 5) {
                     throw e;
                 }
             }
