@@ -1,16 +1,20 @@
 package io.dockhand.server;
 
+import java.time.Duration;
+
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 
 /**
  * The store's connection pool, opened on a database whose schema Flyway has brought to the latest version
  * ({@code db/migration}). Replicas sharing one database migrate it safely: Flyway takes a lock first.
  */
 public final class Database implements AutoCloseable {
+    private static final System.Logger LOGGER = System.getLogger(Database.class.getName());
     private final HikariDataSource pool;
 
     private Database(HikariDataSource pool) {
@@ -32,12 +36,38 @@ public final class Database implements AutoCloseable {
         config.setInitializationFailTimeout(-1);
         HikariDataSource pool = new HikariDataSource(config);
         try {
-            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+            migrate(pool, settings.startWindow());
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
         return new Database(pool);
+    }
+
+    /**
+     * Brings the schema up to date, retrying while the database does not answer yet: a replica that starts while
+     * the shared H2 file changes hands (its serving process just died) waits for the new owner instead of exiting.
+     */
+    private static void migrate(HikariDataSource pool, Duration window) {
+        Flyway flyway = Flyway.configure().dataSource(pool).locations("classpath:db/migration").load();
+        long deadline = System.nanoTime() + window.toNanos();
+        while (true) {
+            try {
+                flyway.migrate();
+                return;
+            } catch (FlywayException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LOGGER.log(System.Logger.Level.WARNING, "Database not ready, retrying: " + e.getMessage());
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /** The pooled data source. */

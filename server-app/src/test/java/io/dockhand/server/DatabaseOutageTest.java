@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -31,15 +33,8 @@ class DatabaseOutageTest {
         databasePort = database.getPort();
     }
 
-    @AfterEach
-    void stopDatabase() throws Exception {
-        database.stop();
-        StoreServerExtension.deleteTree(dir);
-    }
-
-    @Test
-    void isNotReadyAndRefusesWritesWhileTheDatabaseIsDownThenRecovers() throws Exception {
-        Config config = Config.builder()
+    private Config config() {
+        return Config.builder()
                 .addSource(ConfigSources.create(Map.of(
                         "server.port", "0",
                         "server.host", "127.0.0.1",
@@ -49,7 +44,32 @@ class DatabaseOutageTest {
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()
                 .build();
-        try (StoreServer store = StoreServer.start(config)) {
+    }
+
+    @AfterEach
+    void stopDatabase() throws Exception {
+        database.stop();
+        StoreServerExtension.deleteTree(dir);
+    }
+
+    @Test
+    void startsOnceTheDatabaseAnswersInsteadOfGivingUp() throws Exception {
+        database.stop();
+        CompletableFuture<StoreServer> starting = CompletableFuture.supplyAsync(() -> StoreServer.start(config()));
+        Thread.sleep(2_000);
+        assertThat(starting).isNotDone();
+
+        database = Server.createTcpServer("-tcpPort", Integer.toString(databasePort), "-baseDir", dir.toString(),
+                                          "-ifNotExists").start();
+        try (StoreServer store = starting.get(60, TimeUnit.SECONDS)) {
+            assertThat(new Http(store.port()).get("/observe/health").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void isNotReadyAndRefusesWritesWhileTheDatabaseIsDownThenRecovers() throws Exception {
+        try (StoreServer store = StoreServer.start(config())) {
+
             Http http = new Http(store.port());
             assertThat(http.get("/observe/health").status()).isEqualTo(200);
 
