@@ -26,7 +26,7 @@ final class HttpMetrics implements Filter {
         try {
             chain.proceed();
         } finally {
-            String path = req.path().path();
+            String path = req.prologue().uriPath().path(); // the whole path: features see theirs relative
             if (!path.startsWith("/observe")) {
                 Timer timer = Metrics.globalRegistry().getOrCreate(Timer.builder("dockhand.agent.requests")
                         .percentiles(0.5, 0.99)
