@@ -8,13 +8,15 @@ set -euo pipefail
 LOG_TAG=client
 # shellcheck source=provision/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=provision/vagrant-images.sh
+. "$(dirname "${BASH_SOURCE[0]}")/vagrant-images.sh"
 
 addr=${1:?usage: client.sh <private address of this VM> <manager address>}
 manager=${2:?usage: client.sh <private address of this VM> <manager address>}
 token_file=$DOCKHAND_ROOT/provision/.join-token
 
 require_docker
-build_images_tracking_changes
+vagrant_images
 case "$(swarm_state)" in
   inactive)
     for _ in $(seq 120); do [ -s "$token_file" ] && break; log "waiting for the server's join token ..."; sleep 5; done

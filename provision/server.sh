@@ -8,13 +8,15 @@ set -euo pipefail
 LOG_TAG=server
 # shellcheck source=provision/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=provision/vagrant-images.sh
+. "$(dirname "${BASH_SOURCE[0]}")/vagrant-images.sh"
 
 addr=${1:?usage: server.sh <private address of this VM>}
 STACK=${DOCKHAND_STACK:-dockhand}
 export DOCKHAND_PORT=${DOCKHAND_PORT:-5001}
 
 require_docker
-build_images_tracking_changes
+vagrant_images
 case "$(swarm_state)" in
   inactive)
     log "starting the swarm, advertising $addr"
