@@ -31,7 +31,9 @@ final class Fallback implements HttpService {
             return;
         }
         String allowed = ALLOWED.get(path);
-        if (allowed == null && path.startsWith(RecordsService.RECORDS + "/") && path.indexOf('/', 17) < 0) {
+        String id = path.startsWith(RecordsService.RECORDS + "/") ? path.substring(RecordsService.RECORDS.length() + 1)
+                                                                  : "";
+        if (allowed == null && !id.isEmpty() && id.indexOf('/') < 0) {
             allowed = "GET";
         }
         if (allowed != null) {

@@ -4,6 +4,6 @@ package io.dockhand.server;
 public final class IdempotencyConflictException extends ProblemException {
     IdempotencyConflictException(String key) {
         super(409, "idempotency-conflict", "Idempotency key reused",
-              "Idempotency-Key '" + key + "' was already used with a different request body.");
+              "Idempotency-Key '" + key + "' was already used for another request (a different body or path).");
     }
 }

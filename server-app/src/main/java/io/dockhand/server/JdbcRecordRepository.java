@@ -140,9 +140,6 @@ public final class JdbcRecordRepository implements RecordRepository {
         if (prefix.isEmpty()) {
             return Optional.of(query);
         }
-        if (!prefix.get().matches("[0-9a-f]+")) {
-            return Optional.empty();
-        }
         List<String> matches = transactions.run(c -> {
             try (PreparedStatement select = c.prepareStatement("SELECT container_id FROM containers "
                     + "WHERE container_id LIKE ? ORDER BY container_id FETCH FIRST 2 ROWS ONLY")) {

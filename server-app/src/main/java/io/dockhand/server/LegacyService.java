@@ -68,7 +68,12 @@ final class LegacyService implements HttpService {
             if (!memory.isNumber() || memory.decimalValue().signum() < 0) {
                 throw new InvalidRecordException("'memory_usage' must be a number of megabytes, 0 or more.");
             }
-            record.put("memoryBytes", memory.decimalValue().multiply(BigDecimal.valueOf(MIB)).longValue());
+            try {
+                record.put("memoryBytes", memory.decimalValue().multiply(BigDecimal.valueOf(MIB))
+                        .setScale(0, java.math.RoundingMode.HALF_UP).longValueExact());
+            } catch (ArithmeticException e) {
+                throw new InvalidRecordException("'memory_usage' is out of range.");
+            }
         }
         return record;
     }

@@ -1,6 +1,5 @@
 package io.dockhand.server;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 
@@ -51,13 +50,5 @@ final class Problems {
         res.status(problem.status());
         res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
         res.send(body);
-    }
-
-    static void send(ServerRequest req, ServerResponse res, ProblemException e) {
-        send(req, res, e.toProblem(req.path().path()));
-    }
-
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
     }
 }

@@ -116,7 +116,7 @@ final class RecordsService implements HttpService {
         Optional<Instant> until = single(params, "until").map(text -> instant("until", text));
         return new RecordQuery(limit,
                                single(params, "cursor").map(Cursor::decode),
-                               single(params, "containerId").map(id -> id.toLowerCase(java.util.Locale.ROOT)),
+                               single(params, "containerId").map(RecordsService::containerId),
                                single(params, "node"),
                                single(params, "image"),
                                since,
@@ -136,6 +136,14 @@ final class RecordsService implements HttpService {
             throw ProblemException.badRequest("empty-parameter", name + " must not be empty.");
         }
         return Optional.of(value);
+    }
+
+    private static String containerId(String text) {
+        if (!text.matches("[0-9a-fA-F]{1,64}")) {
+            throw ProblemException.badRequest("invalid-container-id", "containerId must be a container id or the "
+                    + "start of one: 1 to 64 hexadecimal characters, not '" + text + "'.");
+        }
+        return text.toLowerCase(java.util.Locale.ROOT);
     }
 
     private static Instant instant(String name, String text) {

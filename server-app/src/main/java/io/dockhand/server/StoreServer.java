@@ -6,7 +6,9 @@ import io.helidon.config.Config;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.health.HealthCheck;
+import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
@@ -54,6 +56,11 @@ public final class StoreServer implements AutoCloseable {
                     .build();
             WebServer webServer = WebServer.builder()
                     .config(config.get("server"))
+                    .directHandlers(DirectHandlers.builder()
+                            .addHandler(DirectHandler.EventType.BAD_REQUEST, new ProblemDirectHandler())
+                            .addHandler(DirectHandler.EventType.PAYLOAD_TOO_LARGE, new ProblemDirectHandler())
+                            .addHandler(DirectHandler.EventType.INTERNAL_ERROR, new ProblemDirectHandler())
+                            .build())
                     .addFeature(observe)
                     .routing(routing -> Main.routing(routing, repository, settings))
                     .build()

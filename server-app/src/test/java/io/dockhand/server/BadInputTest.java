@@ -76,12 +76,40 @@ class BadInputTest {
     void rejectsUnknownPathAndMethod(Http http) {
         assertProblem(http.get("/api/v2/records"), 404, "not-found", "/api/v2/records");
         assertProblem(http.get("/api/v1/records/a/b"), 404, "not-found", "/api/v1/records/a/b");
+        assertProblem(http.method("DELETE", "/api/v1/records/"), 404, "not-found", "/api/v1/records/");
         Http.Answer delete = http.method("DELETE", "/api/v1/records");
         assertProblem(delete, 405, "method-not-allowed", "DELETE");
         assertThat(delete.header("Allow")).isEqualTo("GET, POST");
         assertProblem(http.method("PUT", "/api/v1/records/0b0b0b0b-0000-0000-0000-000000000000"), 405,
                       "method-not-allowed", "PUT");
         assertProblem(http.postJson("/api/v1/containers", "{}"), 405, "method-not-allowed", "GET");
+    }
+
+    @Test
+    void malformedRequestsAreProblemsToo(Http http) throws Exception {
+        int port = java.net.URI.create(http.base()).getPort();
+        for (String target : new String[] {"/api/v1/records?node=%zz", "/api/v1/records/%zz", "/api/v1/records?%"}) {
+            String answer = raw(port, "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            assertThat(answer).as(target).startsWith("HTTP/1.1 400");
+            assertThat(answer).containsIgnoringCase("Content-Type: application/problem+json")
+                    .contains("\"status\":400").contains("/problems/bad-request").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void bodyOverTheServersOwnLimitIsAProblemToo(Http http) {
+        String huge = "{\"pad\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}";
+        Http.Answer answer = http.postJson("/api/v1/records", huge);
+        assertThat(answer.status()).isEqualTo(413);
+        assertThat(answer.contentType()).isEqualTo("application/problem+json");
+        assertThat(answer.json().get("status").asInt()).isEqualTo(413);
+    }
+
+    @Test
+    void rejectsAContainerFilterThatIsNoContainerId(Http http) {
+        assertProblem(http.get("/api/v1/records?containerId=zzz"), 400, "invalid-container-id", "zzz");
+        assertProblem(http.get("/api/v1/containers?containerId=" + "a".repeat(65)), 400, "invalid-container-id",
+                      "64 hexadecimal");
     }
 
     @Test
@@ -127,6 +155,10 @@ class BadInputTest {
                       "invalid-record", "memory_usage");
         assertProblem(http.postJson("/service", "{\"id\":\"abcdefabcdef\",\"timestamp\":1e300}"), 422,
                       "invalid-record", "timestamp");
+        assertProblem(http.postJson("/service", "{\"id\":\"abcdefabcdef\",\"memory_usage\":1e999999999}"), 422,
+                      "invalid-record", "'memory_usage' is out of range");
+        assertProblem(http.postJson("/service", "{\"id\":\"abcdefabcdef\",\"memory_usage\":1e13}"), 422,
+                      "invalid-record", "'memory_usage' is out of range");
     }
 
     @Test
@@ -137,6 +169,14 @@ class BadInputTest {
 
         JsonNode items = http.get("/api/v1/records?containerId=" + id).json().get("items");
         assertThat(items).isEmpty();
+    }
+
+    private static String raw(int port, String request) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     static void assertProblem(Http.Answer answer, int status, String slug, String detailContains) {

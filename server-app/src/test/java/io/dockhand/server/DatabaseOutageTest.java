@@ -56,13 +56,16 @@ class DatabaseOutageTest {
     void startsOnceTheDatabaseAnswersInsteadOfGivingUp() throws Exception {
         database.stop();
         CompletableFuture<StoreServer> starting = CompletableFuture.supplyAsync(() -> StoreServer.start(config()));
-        Thread.sleep(2_000);
-        assertThat(starting).isNotDone();
+        try {
+            Thread.sleep(2_000);
+            assertThat(starting).isNotDone();
 
-        database = Server.createTcpServer("-tcpPort", Integer.toString(databasePort), "-baseDir", dir.toString(),
-                                          "-ifNotExists").start();
-        try (StoreServer store = starting.get(60, TimeUnit.SECONDS)) {
+            database = Server.createTcpServer("-tcpPort", Integer.toString(databasePort), "-baseDir", dir.toString(),
+                                              "-ifNotExists").start();
+            StoreServer store = starting.get(60, TimeUnit.SECONDS);
             assertThat(new Http(store.port()).get("/observe/health").status()).isEqualTo(200);
+        } finally {
+            starting.thenAccept(StoreServer::close); // whenever it starts, even after a failed assertion
         }
     }
 

@@ -18,6 +18,10 @@ final class Http {
         this.base = base;
     }
 
+    String base() {
+        return base;
+    }
+
     Http(int port) {
         this("http://localhost:" + port);
     }

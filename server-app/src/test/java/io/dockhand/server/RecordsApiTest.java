@@ -235,7 +235,9 @@ class RecordsApiTest {
 
     @Test
     void answersVersionHealthMetricsAndOpenApi(Http http) {
+        double storedBefore = storedTotal(http);
         http.postJson("/api/v1/records", Records.json(Records.containerId(), T0));
+        assertThat(storedTotal(http)).isEqualTo(storedBefore + 1);
 
         assertThat(http.get("/api/v1/version").json().get("name").asText()).isEqualTo("dockhand-server");
         Http.Answer health = http.get("/observe/health");
@@ -246,6 +248,13 @@ class RecordsApiTest {
         Http.Answer openapi = http.get("/openapi");
         assertThat(openapi.status()).isEqualTo(200);
         assertThat(openapi.body()).contains("/api/v1/records").contains("/api/v1/containers").contains("/service");
+    }
+
+    private static double storedTotal(Http http) {
+        return http.get("/observe/metrics").body().lines()
+                .filter(line -> line.startsWith("dockhand_records_stored_total"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow();
     }
 
     private static List<String> ids(Http.Answer page) {
