@@ -64,8 +64,16 @@ http_status() {
 # Labels this node as the one that holds the store's volume (the stack places `server` there). Records that
 # we added the label, so remove_data_label takes away only what we put there.
 add_data_label() {
-  local node labels
+  local node labels other
   node=$(docker info --format '{{.Swarm.NodeID}}')
+  # One node holds the volume: if another node already carries the label, the replicas go there, not here.
+  other=$(docker node ls -q | while read -r id; do
+    [ "$id" = "$node" ] || docker node inspect "$id" --format '{{.ID}} {{index .Spec.Labels "dockhand.data"}}'
+  done | awk '$2 == "true" {print $1; exit}')
+  if [ -n "$other" ]; then
+    log "node $other already holds the store's data (dockhand.data=true): leaving this node unlabelled"
+    return 0
+  fi
   labels=$(docker node inspect "$node" --format '{{json .Spec.Labels}}')
   case "$labels" in
     *'"dockhand.data":"true"'*) ;;

@@ -31,7 +31,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 if $force || ! have_image "$OS_IMAGE"; then
-  command -v mmdebstrap >/dev/null || { log "installing mmdebstrap"; apt-get install -y -qq mmdebstrap >/dev/null; }
+  if ! command -v mmdebstrap >/dev/null; then
+    [ "$(id -u)" = 0 ] || { log "mmdebstrap is missing: apt-get install mmdebstrap (as root), then run this again"; exit 1; }
+    log "installing mmdebstrap"
+    apt-get update -qq && apt-get install -y -qq mmdebstrap >/dev/null
+  fi
   log "building $OS_IMAGE with mmdebstrap (Debian bookworm, minbase)"
   mmdebstrap --quiet --variant=minbase --include=ca-certificates,curl,procps \
     --customize-hook='rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/lib/apt/lists/*' \

@@ -108,7 +108,7 @@ final class Cluster implements AutoCloseable {
         throw new IllegalStateException("This Docker engine is already in a swarm (state '" + state + "'). The "
                 + "end-to-end test creates its own single-node swarm and never touches one it did not create. "
                 + "Run it on an engine outside any swarm (after `provision/local.sh down`, or `docker swarm leave "
-                + "--force` if that swarm is yours to drop), or skip it with -DskipITs.");
+                + "--force` if that swarm is yours to drop), or skip the end-to-end tests with -De2e.skip.");
     }
 
     private static void requireFreeHostPort(int port, String why) {
