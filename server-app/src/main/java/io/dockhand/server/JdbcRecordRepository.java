@@ -215,6 +215,18 @@ public final class JdbcRecordRepository implements RecordRepository {
     }
 
     @Override
+    public int forgetIdempotencyKeys(Duration maxAge) {
+        long before = micros(clock.instant().minus(maxAge));
+        return transactions.run(c -> {
+            try (PreparedStatement delete = c.prepareStatement(
+                    "DELETE FROM idempotency_keys WHERE created_us < ?")) {
+                delete.setLong(1, before);
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    @Override
     public boolean isAvailable() {
         if (ping()) {
             return true;

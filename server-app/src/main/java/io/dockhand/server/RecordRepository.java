@@ -24,6 +24,11 @@ public interface RecordRepository {
     /** Hands every record's JSON to the sink, oldest first, a chunk at a time so memory stays flat. */
     void forEach(Consumer<String> sink);
 
+    /**
+     * Forgets idempotency keys older than {@code maxAge}: a retry after that stores anew. Returns how many went.
+     */
+    int forgetIdempotencyKeys(java.time.Duration maxAge);
+
     /** Whether the database answers now. */
     boolean isAvailable();
 }

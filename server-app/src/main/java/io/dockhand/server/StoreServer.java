@@ -1,6 +1,9 @@
 package io.dockhand.server;
 
 import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheckResponse;
@@ -18,12 +21,15 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
  * other modules') start the very same thing.
  */
 public final class StoreServer implements AutoCloseable {
+    private static final System.Logger LOGGER = System.getLogger(StoreServer.class.getName());
     private final Database database;
     private final WebServer webServer;
+    private final ScheduledExecutorService housekeeping;
 
-    private StoreServer(Database database, WebServer webServer) {
+    private StoreServer(Database database, WebServer webServer, ScheduledExecutorService housekeeping) {
         this.database = database;
         this.webServer = webServer;
+        this.housekeeping = housekeeping;
     }
 
     /** Opens the database named by {@code store} config and serves on {@code server} config. */
@@ -65,10 +71,25 @@ public final class StoreServer implements AutoCloseable {
                     .routing(routing -> Main.routing(routing, repository, settings))
                     .build()
                     .start();
-            return new StoreServer(database, webServer);
+            ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofVirtual().name("dockhand-housekeeping").factory());
+            housekeeping.scheduleWithFixedDelay(() -> forgetKeys(repository, settings), 1, 10, TimeUnit.MINUTES);
+            return new StoreServer(database, webServer, housekeeping);
         } catch (RuntimeException e) {
             database.close();
             throw e;
+        }
+    }
+
+    private static void forgetKeys(RecordRepository repository, StoreSettings settings) {
+        try {
+            int forgotten = repository.forgetIdempotencyKeys(settings.keyLifetime());
+            if (forgotten > 0) {
+                LOGGER.log(System.Logger.Level.INFO, "Forgot " + forgotten + " idempotency keys older than "
+                        + settings.keyLifetime());
+            }
+        } catch (RuntimeException e) {
+            LOGGER.log(System.Logger.Level.WARNING, "Could not forget old idempotency keys; trying again later", e);
         }
     }
 
@@ -79,6 +100,7 @@ public final class StoreServer implements AutoCloseable {
 
     @Override
     public void close() {
+        housekeeping.shutdownNow();
         webServer.stop();
         database.close();
     }

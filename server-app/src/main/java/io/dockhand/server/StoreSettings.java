@@ -16,9 +16,10 @@ import io.helidon.config.Config;
  * @param maxBodyBytes largest request body accepted
  * @param retryWindow  how long a request keeps retrying while the database does not answer
  * @param startWindow  how long start-up waits for the database to answer before it gives up
+ * @param keyLifetime  how long an idempotency key is remembered
  */
 public record StoreSettings(String url, String user, String password, int poolSize, int maxBodyBytes,
-                            Duration retryWindow, Duration startWindow) {
+                            Duration retryWindow, Duration startWindow, Duration keyLifetime) {
 
     /**
      * Reads the settings. Without {@code url}, the database is {@code <dir>/dockhand} (H2 file) with
@@ -37,6 +38,7 @@ public record StoreSettings(String url, String user, String password, int poolSi
                                  store.get("pool").asInt().orElse(16),
                                  store.get("maxbody").asInt().orElse(64 * 1024),
                                  Duration.ofSeconds(store.get("retryseconds").asInt().orElse(20)),
-                                 Duration.ofSeconds(store.get("startseconds").asInt().orElse(60)));
+                                 Duration.ofSeconds(store.get("startseconds").asInt().orElse(60)),
+                                 Duration.ofHours(store.get("keyhours").asInt().orElse(24)));
     }
 }

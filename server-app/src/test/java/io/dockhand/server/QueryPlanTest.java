@@ -29,7 +29,8 @@ class QueryPlanTest {
     static void openDatabase() throws Exception {
         dir = Files.createTempDirectory("dockhand-plans");
         database = Database.open(new StoreSettings("jdbc:h2:file:" + dir.resolve("plans") + ";WRITE_DELAY=0", "sa", "",
-                                                   2, 65536, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+                                                   2, 65536, Duration.ofSeconds(1), Duration.ofSeconds(1),
+                                                   Duration.ofHours(1)));
     }
 
     @AfterAll
