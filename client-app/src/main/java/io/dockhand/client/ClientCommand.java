@@ -24,10 +24,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code client} command. With a verb it runs that verb; with none it opens the prompt on a terminal, or runs
+ * The {@code dockhand} command. With a verb it runs that verb; with none it opens the prompt on a terminal, or runs
  * the lines piped on standard input. Verbs reach the session and their settings through it.
  */
-@Command(name = "client",
+@Command(name = "dockhand",
          mixinStandardHelpOptions = true,
          versionProvider = ClientCommand.Version.class,
          description = {"Reports this container to the Dockhand store and reads what the store knows.",
@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
          subcommands = {PostCommand.class, GetCommand.class, ContainersCommand.class, StatusCommand.class,
                  CommandLine.HelpCommand.class},
          footer = {"", "Environment: DOCKHAND_SERVER, DOCKHAND_AGENT, DOCKHAND_TIMEOUT, DOCKHAND_HISTORY, NO_COLOR.",
-                 "Exit codes: 0 ok, 1 error, 2 bad usage, 3 server or agent unreachable."})
+                 "Exit codes: 0 ok, 1 error, 2 bad usage,",
+                 "  3 server or agent unreachable, 130 interrupted (Ctrl-C)."})
 public final class ClientCommand implements Callable<Integer> {
     static final String PROMPT = "dockhand> ";
 

@@ -70,17 +70,32 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
         return parsed.subcommands().stream().anyMatch(Failures::verbose);
     }
 
-    /** Bad usage: the problem, suggestions for a misspelt word, where to read more; exit code 2. */
+    /**
+     * Bad usage: one line on stderr with the problem, suggestions for a misspelt word and where to read more
+     * ({@code error: ... (see 'dockhand get --help')}); exit code 2.
+     */
     static final class Usage implements CommandLine.IParameterExceptionHandler {
         @Override
         public int handleParseException(CommandLine.ParameterException ex, String[] args) {
             CommandLine cmd = ex.getCommandLine();
             PrintWriter err = cmd.getErr();
-            err.println("error: " + ex.getMessage());
-            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-            err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+            err.println(line(ex));
             err.flush();
             return ExitCodes.USAGE;
+        }
+
+        static String line(CommandLine.ParameterException ex) {
+            StringBuilder line = new StringBuilder("error: ").append(oneLine(ex.getMessage()));
+            if (ex instanceof CommandLine.UnmatchedArgumentException unmatched
+                    && !unmatched.getSuggestions().isEmpty()) {
+                line.append(" (did you mean ").append(String.join(" or ", unmatched.getSuggestions())).append("?)");
+            }
+            return line.append(" (see '").append(ex.getCommandLine().getCommandSpec().qualifiedName())
+                    .append(" --help')").toString();
+        }
+
+        private static String oneLine(String message) {
+            return message == null ? "bad usage" : message.strip().replaceAll("\\s*\\R\\s*", " ");
         }
     }
 }

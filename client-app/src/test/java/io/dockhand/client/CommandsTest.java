@@ -214,9 +214,20 @@ class CommandsTest extends LiveServices {
         assertThat(client("get", "--format", "xml").err()).contains("--format").contains("use table or json");
         Cli.Result unknown = client("pots");
         assertThat(unknown.code()).isEqualTo(2);
-        assertThat(unknown.err()).contains("Did you mean").contains("post");
+        assertThat(unknown.err()).isEqualTo("error: Unmatched argument at index 0: 'pots' (did you mean post?) "
+                + "(see 'dockhand --help')" + System.lineSeparator());
         assertThat(client("post", "--count", "2").err()).startsWith("error: --count needs --every");
         assertThat(client("--server", "ftp://x", "status").code()).isEqualTo(2);
+    }
+
+    @Test
+    void aUsageErrorIsOneLineOnStderrNamingTheHelpOfItsCommand() {
+        Cli.Result usage = client("get", "--limit");
+
+        assertThat(usage.code()).isEqualTo(2);
+        assertThat(usage.out()).isEmpty();
+        assertThat(usage.err()).isEqualTo("error: Missing required parameter for option '--limit' (N) "
+                + "(see 'dockhand get --help')" + System.lineSeparator());
     }
 
     @Test
@@ -280,7 +291,10 @@ class CommandsTest extends LiveServices {
         Cli.Result help = client("help");
         assertThat(help.code()).isZero();
         assertThat(help.out()).contains("post").contains("get").contains("containers").contains("status")
-                .contains("DOCKHAND_SERVER").contains("3 server or agent unreachable");
+                .contains("DOCKHAND_SERVER").contains("3 server or agent unreachable")
+                .contains("130 interrupted (Ctrl-C)").startsWith("Usage: dockhand ");
+        assertThat(help.err()).isEmpty();
+        assertThat(client("get", "--help").out()).startsWith("Usage: dockhand get ");
         assertThat(client("get", "--help").out()).contains("--since").contains("--all");
         assertThat(client("--version").out()).startsWith("dockhand-client ");
     }

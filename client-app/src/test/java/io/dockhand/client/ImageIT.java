@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The image, built offline from {@code dockhand/jre:21} under a throw-away tag: in a container on the default bridge
- * the client finds the agent at its default gateway, posts to a store on the host, and runs piped lines. Every
- * container and the image carry the label {@code io.dockhand.test} and are removed afterwards, even on failure.
+ * the client finds the agent at its default gateway, asks the real info agent (its packaged jar, run on this host
+ * and listening on all addresses) who it is, posts to a store on the host, and runs piped lines. Every container
+ * and the image carry the label {@code io.dockhand.test} and are removed afterwards, even on failure; the agent's
+ * process is killed.
  */
 class ImageIT {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -38,7 +42,7 @@ class ImageIT {
     @TempDir
     static Path dir;
     private static StoreServer store;
-    private static FakeAgent agent;
+    private static JarProcess agent;
     private static String gateway;
 
     /** What a docker command left. */
@@ -59,17 +63,27 @@ class ImageIT {
         assertThat(build.code()).as("docker build: %s", build.err()).isZero();
         gateway = bridgeGateway();
         store = Stores.start(dir.resolve("store"), "0.0.0.0");
-        agent = FakeAgent.start("0.0.0.0");
+        agent = JarProcess.agent(Map.of("SERVER_PORT", "0", "SERVER_HOST", "0.0.0.0"), dir.resolve("agent.log"));
     }
 
     @AfterAll
     static void removeEverything() throws Exception {
-        if (agent != null) {
-            agent.close();
+        try {
+            if (agent != null) {
+                agent.close();
+            }
+        } finally {
+            try {
+                if (store != null) {
+                    store.close();
+                }
+            } finally {
+                removeLabelled();
+            }
         }
-        if (store != null) {
-            store.close();
-        }
+    }
+
+    private static void removeLabelled() throws Exception {
         String left = docker(Duration.ofSeconds(30), "", "ps", "-aq", "--filter", "label=" + LABEL).out().strip();
         if (!left.isEmpty()) {
             List<String> rm = new ArrayList<>(List.of("rm", "-f"));
@@ -92,7 +106,13 @@ class ImageIT {
     }
 
     private static Run client(String stdin, List<String> env, String... args) throws Exception {
+        return client(List.of(), stdin, env, args);
+    }
+
+    private static Run client(List<String> runOptions, String stdin, List<String> env, String... args)
+            throws Exception {
         List<String> command = new ArrayList<>(List.of("run", "--rm", "-i", "--label", LABEL));
+        command.addAll(runOptions);
         for (String variable : env) {
             command.add("-e");
             command.add(variable);
@@ -116,16 +136,30 @@ class ImageIT {
     }
 
     @Test
-    void postsFromAContainerAndReadsBackWithPipedLines() throws Exception {
+    void postsTheRealAgentsFactsAboutItsOwnContainerAndReadsThemBackWithPipedLines() throws Exception {
         List<String> env = List.of(server(), "DOCKHAND_AGENT=http://" + gateway + ":" + agent.port());
-        Run post = client("", env, "post");
-        assertThat(post.code()).as("post; stderr: %s", post.err()).isZero();
+        Path cidfile = dir.resolve("post.cid");
+        Run post = client(List.of("--cidfile", cidfile.toString()), "", env, "post");
+        assertThat(post.code()).as("post; stderr: %s; agent log: %s", post.err(), agentLog()).isZero();
         assertThat(post.err()).isEmpty();
+        String containerId = Files.readString(cidfile).strip();
+        assertThat(containerId).matches("[0-9a-f]{64}");
 
-        Run piped = client("get --container " + agent.containerId() + " --format json\nexit\n", env);
+        Run piped = client("get --container " + containerId + " --format json\nexit\n", env);
         assertThat(piped.code()).as("piped get; stderr: %s", piped.err()).isZero();
-        assertThat(MAPPER.readTree(piped.out()).get("items")).singleElement()
-                .satisfies(r -> assertThat(r.get("id").asText()).isEqualTo(post.out().substring(0, 36)));
+        String imageId = docker(Duration.ofSeconds(30), "", "image", "inspect", "--format", "{{.Id}}", IMAGE)
+                .out().strip();
+        assertThat(MAPPER.readTree(piped.out()).get("items")).singleElement().satisfies(r -> {
+            assertThat(r.get("id").asText()).isEqualTo(post.out().substring(0, 36));
+            assertThat(r.get("containerId").asText()).isEqualTo(containerId);
+            assertThat(r.get("image").asText()).isEqualTo(IMAGE);
+            assertThat(r.get("imageId").asText()).isEqualTo(imageId);
+        });
+    }
+
+    private static String agentLog() throws IOException {
+        Path log = dir.resolve("agent.log");
+        return Files.exists(log) ? Files.readString(log) : "(none)";
     }
 
     @Test

@@ -38,7 +38,20 @@ final class JarProcess implements AutoCloseable {
 
     /** Starts the store's jar with {@code env} and waits until it listens; its output goes to {@code log}. */
     static JarProcess server(Map<String, String> env, Path log) throws IOException {
-        String jar = System.getProperty("dockhand.server.jar", "../server-app/target/server-app.jar");
+        return start("the store", System.getProperty("dockhand.server.jar", "../server-app/target/server-app.jar"),
+                     env, log);
+    }
+
+    /** Starts the info agent's jar with {@code env} and waits until it listens; its output goes to {@code log}. */
+    static JarProcess agent(Map<String, String> env, Path log) throws IOException {
+        return start("the agent", System.getProperty("dockhand.agent.jar", "../info-agent/target/info-agent.jar"),
+                     env, log);
+    }
+
+    private static JarProcess start(String what, String jar, Map<String, String> env, Path log) throws IOException {
+        if (!Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException(jar + " is missing: package " + what + " first");
+        }
         ProcessBuilder builder = new ProcessBuilder(command(jar)).redirectErrorStream(true);
         builder.environment().putAll(env);
         Process process = builder.start();
@@ -50,7 +63,8 @@ final class JarProcess implements AutoCloseable {
             return new JarProcess(process, listening.get(60, TimeUnit.SECONDS));
         } catch (Exception e) {
             process.destroyForcibly();
-            throw new IllegalStateException("the store did not start; its log: " + Files.readString(log), e);
+            throw new IllegalStateException(what + " did not start; its log: "
+                                                    + (Files.exists(log) ? Files.readString(log) : "(none)"), e);
         }
     }
 
