@@ -2,7 +2,8 @@
 # Builds a Debian 12 Vagrant box for the libvirt provider without downloading any box, for air-gapped sites
 # and for the acceptance test (provision/vagrant-acceptance.sh), then adds it to Vagrant as `dockhand/bookworm`:
 #   1. mmdebstrap installs Debian bookworm (a kernel, systemd, OpenSSH, sudo, ifupdown with a DHCP client,
-#      rsync for Vagrant's synced folder, and Docker Engine from Debian's docker.io) into a directory, from
+#      rsync for Vagrant's synced folder, Docker Engine from Debian's docker.io, and AppArmor, which Debian's
+#      kernel enables and Docker then needs to start any container) into a directory, from
 #      this host's own apt sources (or a local mirror: see mmdebstrap's MIRROR argument, DOCKHAND_BOX_MIRROR);
 #   2. a `vagrant` user with Vagrant's public insecure key (the one in Vagrant's own installation, keys/)
 #      and passwordless sudo; SSH host keys are made at each VM's first boot, not baked in;
@@ -50,7 +51,7 @@ trap 'rm -rf "$work"' EXIT
 root=$work/root
 mkdir -p "$root" "$work/box" "$OUT_DIR"
 
-packages=linux-image-amd64,systemd-sysv,openssh-server,sudo,ifupdown,isc-dhcp-client,iproute2,netbase,rsync,ca-certificates,procps,docker.io
+packages=linux-image-amd64,systemd-sysv,openssh-server,sudo,ifupdown,isc-dhcp-client,iproute2,netbase,rsync,ca-certificates,procps,docker.io,apparmor
 [ -z "${DOCKHAND_BOX_PACKAGES:-}" ] || packages+=",$DOCKHAND_BOX_PACKAGES"
 mirror_args=()
 [ -z "${DOCKHAND_BOX_MIRROR:-}" ] || mirror_args=("$DOCKHAND_BOX_MIRROR")
@@ -101,6 +102,19 @@ VAGRANTFILE
 log "[4/4] packing and adding the box as $NAME ..."
 start=$SECONDS
 box=$OUT_DIR/dockhand-bookworm-libvirt.box
-tar -C "$work/box" -czf "$box" metadata.json Vagrantfile vmlinuz initrd.img box.img
+# Not compressed: qcow2 is compact already, and gzip would cost more time than it saves.
+tar -C "$work/box" -cf "$box" metadata.json Vagrantfile vmlinuz initrd.img box.img
 vagrant box add --force --name "$NAME" --provider libvirt "$box" >&2
 log "[4/4] done in $((SECONDS - start)) s: $box ($(du -h "$box" | cut -f1)), box $NAME"
+
+# vagrant-libvirt copied earlier builds of this box into libvirt's storage pool (one volume per build); they are
+# the base of no VM once no domain exists, so drop them then (else say how).
+if command -v virsh >/dev/null && virsh -c qemu:///system version >/dev/null 2>&1; then
+  prefix="${NAME//\//-VAGRANTSLASH-}_vagrant_box_image_"
+  stale=$(virsh -c qemu:///system vol-list default 2>/dev/null | awk -v p="$prefix" 'index($1, p) == 1 {print $1}')
+  if [ -n "$stale" ] && [ -z "$(virsh -c qemu:///system list --all --name | grep .)" ]; then
+    for v in $stale; do virsh -c qemu:///system vol-delete --pool default "$v" >/dev/null && log "removed the old box volume $v"; done
+  elif [ -n "$stale" ]; then
+    log "older copies of this box are in libvirt's pool 'default' ($(echo $stale)); once no VM uses them: virsh vol-delete --pool default <name>"
+  fi
+fi
