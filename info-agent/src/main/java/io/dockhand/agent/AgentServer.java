@@ -8,7 +8,9 @@ import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
+import io.helidon.webserver.ErrorHandling;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
@@ -41,8 +43,12 @@ public final class AgentServer implements AutoCloseable {
                     .addObserver(HealthObserver.builder().details(true).addCheck(engineCheck(watch)).build())
                     .addObserver(MetricsObserver.create())
                     .build();
-            WebServer webServer = WebServer.builder()
-                    .config(config.get("server"))
+            WebServerConfig.Builder server = WebServer.builder().config(config.get("server"));
+            WebServer webServer = server
+                    // Requests refused before routing (malformed percent-encoding, request line, headers) are
+                    // problems too; include-entity lets Helidon's safe messages (a bad query's) reach the detail.
+                    .errorHandling(ErrorHandling.builder().from(server.errorHandling()).includeEntity(true).build())
+                    .directHandlers(Problems.directHandlers())
                     .addFeature(observe)
                     .routing(routing -> Main.routing(routing, engine, watch, settings))
                     .build()

@@ -27,12 +27,18 @@ final class Fallback implements HttpService {
             res.next();
             return;
         }
-        if (GET_ONLY.contains(path) || path.startsWith(SelfService.LEGACY + "/") && path.indexOf('/', 6) < 0) {
+        if (GET_ONLY.contains(path) || isLegacyInfo(path)) {
             res.header(HeaderNames.ALLOW, "GET");
             Problems.send(req, res, Problem.of("method-not-allowed", "Method not allowed", 405,
                     req.prologue().method().text() + " is not supported on " + path + "; use GET.", path));
         } else {
             Problems.send(req, res, Problem.of("not-found", "Not found", 404, "No resource at " + path + ".", path));
         }
+    }
+
+    /** Whether the path is {@code /info/{id}} with a non-empty id (the route's own template needs one too). */
+    static boolean isLegacyInfo(String path) {
+        String prefix = SelfService.LEGACY + "/";
+        return path.startsWith(prefix) && path.length() > prefix.length() && path.indexOf('/', prefix.length()) < 0;
     }
 }

@@ -1,12 +1,19 @@
 package io.dockhand.agent;
 
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -99,5 +106,56 @@ final class AgentCalls {
         response.headers().map().forEach((name, values) -> headers.put(name, String.join(", ", values)));
         return new Answer(response.statusCode(), headers, response.body(),
                 (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * A GET with the request target sent exactly as given, over a plain socket (java.net.http refuses to send a
+     * malformed URI), from the host; the server is asked to close the connection after answering.
+     */
+    Answer raw(String target) throws Exception {
+        long start = System.nanoTime();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[8192];
+            int headEnd = -1;
+            int contentLength = -1;
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                received.write(buffer, 0, n);
+                String sofar = received.toString(StandardCharsets.ISO_8859_1);
+                if (headEnd < 0) {
+                    headEnd = sofar.indexOf("\r\n\r\n");
+                    if (headEnd >= 0) {
+                        for (String line : sofar.substring(0, headEnd).split("\r\n")) {
+                            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                                contentLength = Integer.parseInt(line.substring(15).trim());
+                            }
+                        }
+                    }
+                }
+                if (headEnd >= 0 && contentLength >= 0 && received.size() >= headEnd + 4 + contentLength) {
+                    break;
+                }
+            }
+            String all = received.toString(StandardCharsets.UTF_8);
+            int end = all.indexOf("\r\n\r\n");
+            assertThat(end).as("an HTTP answer to GET " + target + ": " + all).isPositive();
+            String[] head = all.substring(0, end).split("\r\n");
+            Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (int i = 1; i < head.length; i++) {
+                int colon = head[i].indexOf(':');
+                if (colon > 0) {
+                    headers.put(head[i].substring(0, colon).trim(), head[i].substring(colon + 1).trim());
+                }
+            }
+            return new Answer(Integer.parseInt(head[0].split(" ")[1]), headers, all.substring(end + 4),
+                    (System.nanoTime() - start) / 1_000_000);
+        }
     }
 }

@@ -137,7 +137,8 @@ class AgentIT {
 
     @Test
     void answersUnknownPathsWith404AndOtherMethodsWith405Problems() throws Exception {
-        for (String path : List.of("/v2/anything", "/", "/info", "/info/a/b", "/v1/self/more", "/v1/records")) {
+        for (String path : List.of("/v2/anything", "/", "/info", "/info/", "/info/a/b", "/v1/self/more",
+                "/v1/records")) {
             assertThat(calls.fromHost(path, null).assertProblem(404)).containsEntry("instance", path);
         }
         calls.fromContainer(idle, "/v1/nothing-here", null).assertProblem(404);
@@ -150,6 +151,31 @@ class AgentIT {
                 assertThat(answer.header("Allow")).as(method + " " + path).contains("GET");
             }
         }
+    }
+
+    @Test
+    void answersMalformedPercentEncodingWith400Problems() throws Exception {
+        // request target -> the instance (its path, as sent) and the part the detail names (for a query, Helidon's
+        // own message says what is wrong with it)
+        Map<String, List<String>> targets = Map.of(
+                "/v1/self?x=%zz", List.of("/v1/self", "query"),
+                "/v1/self?x=%", List.of("/v1/self", "query"),
+                "/info/%zz", List.of("/info/%zz", "path"),
+                "/v1/self%2", List.of("/v1/self%2", "path"),
+                "/info/%zz?q=1", List.of("/info/%zz", "path"));
+        for (var target : targets.entrySet()) {
+            AgentCalls.Answer answer = calls.raw(target.getKey());
+            Map<String, Object> problem = answer.assertProblem(400);
+            assertThat(problem).as(target.getKey()).containsEntry("type", "/problems/bad-request")
+                    .containsEntry("title", "Bad request").containsEntry("instance", target.getValue().get(0));
+            assertThat(problem.get("detail").toString()).as(target.getKey())
+                    .startsWith("The request").containsIgnoringCase(target.getValue().get(1))
+                    .containsPattern("percent-encoding|% encoding")
+                    .doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("\n");
+        }
+        // The connection it refused does not keep the agent from answering the next one.
+        assertThat(calls.raw("/v1/version").status()).isEqualTo(200);
+        assertThat(calls.raw("/info/%41gent").assertProblem(403)).containsEntry("instance", "/info/Agent");
     }
 
     @Test

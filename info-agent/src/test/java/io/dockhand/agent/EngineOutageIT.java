@@ -100,6 +100,27 @@ class EngineOutageIT {
         assertThat(firstStatusWithin("/v1/self", Duration.ofSeconds(5))).isEqualTo(200);
     }
 
+    @Test
+    void anIdTheEngineRefusesIsTheOperatorsBadRequestNotAnOutage() throws Exception {
+        String refused = "refused-" + RUN;
+        engine.reject(".*/containers/" + refused + "/json", 400, "invalid container reference \"" + refused + "\"");
+        try {
+            AgentCalls.Answer answer = calls.fromHost("/info/" + refused, TOKEN);
+            Map<String, Object> problem = answer.assertProblem(400);
+            assertThat(problem).containsEntry("type", "/problems/invalid-container-reference")
+                    .containsEntry("instance", "/info/" + refused);
+            assertThat(problem.get("detail").toString()).contains(refused)
+                    .contains("invalid container reference").doesNotContain("Status 400");
+            assertThat(answer.header("Retry-After")).isEmpty();
+
+            engine.reject(".*/containers/" + refused + "/json", 404, "No such container: " + refused);
+            calls.fromHost("/info/" + refused, TOKEN).assertProblem(404);
+        } finally {
+            engine.restore();
+        }
+        assertThat(healthAfterATick()).isEqualTo(200);
+    }
+
     private static int healthAfterATick() throws Exception {
         Thread.sleep(2_500);
         return calls.fromHost("/observe/health", null).status();

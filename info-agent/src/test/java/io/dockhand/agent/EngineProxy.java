@@ -6,6 +6,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,6 +34,7 @@ final class EngineProxy implements AutoCloseable {
     private volatile ServerSocketChannel server;
     private volatile boolean hang;
     private volatile Pattern cut;
+    private volatile Rejection rejection;
 
     EngineProxy(Path socket) {
         this.socket = socket;
@@ -88,9 +90,28 @@ final class EngineProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Answers the calls whose path (without the query) matches itself, as the engine answers one it refuses:
+     * with the status and {@code {"message": ...}}, then closes the connection; the engine never sees them.
+     */
+    synchronized void reject(String pathRegex, int status, String message) {
+        rejection = new Rejection(Pattern.compile(pathRegex), status, message);
+    }
+
     /** Forwards every call again. */
     synchronized void restore() {
         cut = null;
+        rejection = null;
+    }
+
+    private record Rejection(Pattern path, int status, String message) {
+        byte[] answer() {
+            String body = "{\"message\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}\n";
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            return ("HTTP/1.1 " + status + " Refused\r\nContent-Type: application/json\r\nContent-Length: "
+                    + bytes.length + "\r\nConnection: close\r\n\r\n" + body)
+                    .getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     /** How many requests with a matching path went through to the engine. */
@@ -259,6 +280,18 @@ final class EngineProxy implements AutoCloseable {
             Request request = new Request(path, refused);
             requests.add(request);
             last = request;
+            Rejection reject = rejection;
+            if (!refused && reject != null && reject.path().matcher(path).matches()) {
+                try {
+                    ByteBuffer answer = ByteBuffer.wrap(reject.answer());
+                    while (answer.hasRemaining()) {
+                        client.write(answer);
+                    }
+                } catch (IOException dropped) {
+                    // the client went away
+                }
+                return false;
+            }
             return !refused;
         }
 

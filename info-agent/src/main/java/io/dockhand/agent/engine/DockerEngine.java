@@ -14,10 +14,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.BadRequestException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.EventType;
@@ -36,6 +39,7 @@ import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 public final class DockerEngine implements Engine {
 
     private static final System.Logger LOG = System.getLogger(DockerEngine.class.getName());
+    private static final Pattern ENGINE_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private final DockerClient questions;
     private final DockerClient streams;
@@ -97,6 +101,8 @@ public final class DockerEngine implements Engine {
                 return questions.inspectContainerCmd(idOrName).exec();
             } catch (NotFoundException e) {
                 throw new ContainerNotFoundException(idOrName);
+            } catch (BadRequestException e) {
+                throw new InvalidContainerReferenceException(idOrName, engineMessage(e));
             }
         });
         return DockerModels.containerInfo(c);
@@ -155,8 +161,10 @@ public final class DockerEngine implements Engine {
             Thread.currentThread().interrupt();
             throw new EngineUnavailableException("Interrupted while asking the Docker Engine (" + what + ")", e);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof ContainerNotFoundException notFound) {
-                throw notFound;
+            if (e.getCause() instanceof ContainerNotFoundException
+                    || e.getCause() instanceof InvalidContainerReferenceException) {
+                // The engine answered: about the caller's question, not about itself.
+                throw (RuntimeException) e.getCause();
             }
             throw new EngineUnavailableException("The Docker Engine did not answer (" + what + "): "
                     + rootMessage(e.getCause()), e.getCause());
@@ -225,6 +233,22 @@ public final class DockerEngine implements Engine {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "Closing an engine stream failed", e);
         }
+    }
+
+    /**
+     * The engine's own words from a docker-java error: its message is {@code Status <code>: <body>}, and the
+     * engine's body is {@code {"message":"..."}}. Only the message text, shortened, is kept.
+     */
+    static String engineMessage(RuntimeException e) {
+        String text = e.getMessage() == null ? "" : e.getMessage();
+        Matcher json = ENGINE_MESSAGE.matcher(text);
+        if (json.find()) {
+            text = json.group(1).replace("\\\"", "\"").replace("\\\\", "\\");
+        } else {
+            text = text.replaceFirst("^Status \\d+: ", "");
+        }
+        text = text.strip();
+        return text.length() > 200 ? text.substring(0, 200) + "..." : text;
     }
 
     private static String rootMessage(Throwable e) {

@@ -19,7 +19,8 @@ public interface Engine extends AutoCloseable {
      * One container's facts.
      *
      * @param idOrName full or short id, or name
-     * @throws ContainerNotFoundException when the engine does not know it
+     * @throws ContainerNotFoundException         when the engine does not know it
+     * @throws InvalidContainerReferenceException when the engine refuses it as malformed (its 400)
      */
     ContainerInfo inspect(String idOrName);
 
