@@ -30,6 +30,25 @@ umask 077
 docker swarm join-token -q worker > "$DOCKHAND_ROOT/provision/.join-token"
 log "join token written to provision/.join-token"
 add_data_label
-deploy_stack "$STACK" "${CHANGED_IMAGES[@]}"
-wait_stack "$STACK" "$DOCKHAND_PORT" 600
+if [ "$(systemd-detect-virt 2>/dev/null || true)" = qemu ]; then
+  # Software emulation (no KVM): JVMs start in minutes; provision/vagrant-emulation.yml gives them the time.
+  log "software emulation: deploying with provision/vagrant-emulation.yml (slow-start health checks, C1 JIT)"
+  existed=false
+  stack_exists "$STACK" && existed=true
+  docker stack deploy --resolve-image never -c "$DOCKHAND_ROOT/swarm-stack.yml" \
+    -c "$DOCKHAND_ROOT/provision/vagrant-emulation.yml" "$STACK" 2>&1 | grep -v -e '--detach' -e 'will become the default' >&2 || true
+  if $existed; then
+    for image in "${CHANGED_IMAGES[@]}"; do
+      for service in $(docker service ls --filter "label=com.docker.stack.namespace=$STACK" --format '{{.Name}} {{.Image}}' |
+                       awk -v img="$image:latest" '$2 == img {print $1}'); do
+        log "$image changed: rolling $service onto it"
+        docker service update --detach --force --quiet "$service" >/dev/null
+      done
+    done
+  fi
+  wait_stack "$STACK" "$DOCKHAND_PORT" 1800
+else
+  deploy_stack "$STACK" "${CHANGED_IMAGES[@]}"
+  wait_stack "$STACK" "$DOCKHAND_PORT" 600
+fi
 log "the store answers on http://$addr:$DOCKHAND_PORT; a prompt on any node: docker run -it --rm --network ${STACK}_net dockhand/client"

@@ -115,7 +115,7 @@ swarm() {
 
 client() {
   log "vagrant ssh client: docker run -i --network dockhand_net dockhand/client <<< 'post / get'"
-  on client "printf 'post\nget --format json\n' | docker run -i --name $NAME --network dockhand_net dockhand/client 2>&1; echo exit=\$?" > "$tmp/client.out"
+  on client "printf 'post --timeout 120s\nget --format json --timeout 120s\n' | docker run -i --name $NAME --network dockhand_net -e JAVA_TOOL_OPTIONS=-XX:TieredStopAtLevel=1 dockhand/client 2>&1; echo exit=\$?" > "$tmp/client.out"
   sed 's/^/  client| /' "$tmp/client.out" >&2
   grep -qx 'exit=0' "$tmp/client.out" || die "the client failed"
   on client "docker inspect --format '{{.Id}}' $NAME && docker rm $NAME >/dev/null" > "$tmp/id"
