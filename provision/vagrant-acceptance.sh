@@ -13,7 +13,8 @@
 #   provision/vagrant-acceptance.sh
 # Environment: DOCKHAND_BOX (default dockhand/bookworm: the offline box), DOCKHAND_IMAGES (default load),
 #   DOCKHAND_MEMORY / DOCKHAND_CPUS / DOCKHAND_LIBVIRT_DRIVER (see the Vagrantfile), DOCKHAND_OFFLINE=1 (build
-#   the images on the offline base, no registry), DOCKHAND_ACCEPTANCE_KEEP=1 (leave the VMs running).
+#   the images on the offline base, no registry), DOCKHAND_ACCEPTANCE_KEEP=1 (leave the VMs running),
+#   DOCKHAND_ACCEPTANCE_CHECK_ONLY=1 (skip host, box and up: check VMs that are up already).
 set -euo pipefail
 LOG_TAG=acceptance
 # shellcheck source=provision/lib.sh
@@ -92,7 +93,7 @@ on() { local vm=$1; shift; vagrant ssh "$vm" -c "$*" -- -q 2>/dev/null | tr -d '
 
 swarm() {
   local nodes
-  nodes=$(on server "sudo docker node ls --format '{{.Hostname}} {{.Status}} {{.ManagerStatus}}' | sort")
+  nodes=$(on server "sudo docker node ls --format '{{.Hostname}} {{.Status}} {{.ManagerStatus}}' | sort" | sed 's/ *$//')
   printf '  %s\n' "$nodes" >&2
   echo "$nodes" | grep -qx 'client Ready' || die "client is not a Ready worker"
   echo "$nodes" | grep -qx 'server Ready Leader' || die "server is not the Ready manager (Leader)"
@@ -157,9 +158,12 @@ print("  the store has", len(items), "record(s) of that container, node client, 
 }
 
 tmp=$(mktemp -d)
-stage host host
-stage box box
-stage up up
+# DOCKHAND_ACCEPTANCE_CHECK_ONLY=1: only the checks, against VMs already up (after a run with _KEEP=1).
+if [ "${DOCKHAND_ACCEPTANCE_CHECK_ONLY:-0}" != 1 ]; then
+  stage host host
+  stage box box
+  stage up up
+fi
 stage swarm swarm
 stage client client
 stage record record
