@@ -5,30 +5,36 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.dockhand.api.Paths;
+import io.dockhand.server.db.Database;
+import io.dockhand.server.db.StoreUnavailableException;
+import io.dockhand.server.records.AmbiguousIdException;
+import io.dockhand.server.records.IdempotencyConflictException;
+import io.dockhand.server.records.InvalidRecordException;
+import io.dockhand.server.records.JdbcRecordRepository;
+import io.dockhand.server.records.LegacyService;
+import io.dockhand.server.records.RecordNotFoundException;
+import io.dockhand.server.records.RecordRepository;
+import io.dockhand.server.records.RecordsService;
+import io.dockhand.web.Problems.Mapping;
+import io.dockhand.web.WebApp;
+
 import io.helidon.config.Config;
-import io.helidon.health.HealthCheckResponse;
-import io.helidon.health.HealthCheckType;
-import io.helidon.health.HealthCheck;
-import io.helidon.http.DirectHandler;
-import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.DirectHandlers;
-import io.helidon.webserver.observe.ObserveFeature;
-import io.helidon.webserver.observe.health.HealthObserver;
-import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 /**
- * A running store: database, repository and web server together, so {@link Main} and tests (this module's and
- * other modules') start the very same thing.
+ * A running store: database, repositories and web server together, so {@link Main} and tests (this module's and
+ * other modules') start the very same thing. Each resource adds its routes and maps its domain failures to
+ * problems here, once.
  */
 public final class StoreServer implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(StoreServer.class.getName());
     private final Database database;
-    private final WebServer webServer;
+    private final WebApp web;
     private final ScheduledExecutorService housekeeping;
 
-    private StoreServer(Database database, WebServer webServer, ScheduledExecutorService housekeeping) {
+    private StoreServer(Database database, WebApp web, ScheduledExecutorService housekeeping) {
         this.database = database;
-        this.webServer = webServer;
+        this.web = web;
         this.housekeeping = housekeeping;
     }
 
@@ -37,44 +43,29 @@ public final class StoreServer implements AutoCloseable {
         StoreSettings settings = StoreSettings.create(config.get("store"));
         Database database = Database.open(settings);
         try {
-            RecordRepository repository = new JdbcRecordRepository(database.dataSource(), Clock.systemUTC(),
-                                                                   settings.retryWindow());
-            HealthCheck databaseCheck = new HealthCheck() {
-                @Override
-                public HealthCheckType type() {
-                    return HealthCheckType.READINESS;
-                }
-
-                @Override
-                public String name() {
-                    return "database";
-                }
-
-                @Override
-                public HealthCheckResponse call() {
-                    return HealthCheckResponse.builder().status(repository.isAvailable()).build();
-                }
-            };
-            ObserveFeature observe = ObserveFeature.builder()
-                    .config(config.get("server.features.observe"))
-                    .addObserver(HealthObserver.builder().details(true).addCheck(databaseCheck).build())
-                    .addObserver(MetricsObserver.create())
-                    .build();
-            WebServer webServer = WebServer.builder()
+            Clock clock = Clock.systemUTC();
+            RecordRepository records = new JdbcRecordRepository(database.dataSource(), clock, settings.retryWindow());
+            WebApp.Builder web = WebApp.builder("dockhand-server")
                     .config(config.get("server"))
-                    .directHandlers(DirectHandlers.builder()
-                            .addHandler(DirectHandler.EventType.BAD_REQUEST, new ProblemDirectHandler())
-                            .addHandler(DirectHandler.EventType.PAYLOAD_TOO_LARGE, new ProblemDirectHandler())
-                            .addHandler(DirectHandler.EventType.INTERNAL_ERROR, new ProblemDirectHandler())
-                            .build())
-                    .addFeature(observe)
-                    .routing(routing -> Main.routing(routing, repository, settings))
-                    .build()
+                    .version(Paths.SERVER_VERSION, StoreServer.class, "server-app")
+                    .readiness("database", database::isAvailable)
+                    .problem(Mapping.of(InvalidRecordException.class, 422, "invalid-record", "Invalid record"))
+                    .problem(Mapping.of(RecordNotFoundException.class, 404, "record-not-found", "Record not found"))
+                    .problem(Mapping.of(IdempotencyConflictException.class, 409, "idempotency-conflict",
+                                        "Idempotency key reused"))
+                    .problem(Mapping.of(AmbiguousIdException.class, 400, "ambiguous-id", "Bad request")
+                                     .slug(e -> "ambiguous-" + e.what() + "-id"))
+                    .problem(Mapping.of(StoreUnavailableException.class, 503, "store-unavailable",
+                                        "Store unavailable").retryAfter(1));
+            RecordsService recordsService = new RecordsService(records, settings.maxBodyBytes(), clock, web.meters());
+            web.register(recordsService)
+                    .register(new LegacyService(recordsService, records, settings.maxBodyBytes(), clock));
+            WebApp server = web.feature(io.helidon.openapi.OpenApiFeature.create(config.get("openapi")), "/openapi")
                     .start();
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofVirtual().name("dockhand-housekeeping").factory());
-            housekeeping.scheduleWithFixedDelay(() -> forgetKeys(repository, settings), 1, 10, TimeUnit.MINUTES);
-            return new StoreServer(database, webServer, housekeeping);
+            housekeeping.scheduleWithFixedDelay(() -> forgetKeys(records, settings), 1, 10, TimeUnit.MINUTES);
+            return new StoreServer(database, server, housekeeping);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -95,13 +86,13 @@ public final class StoreServer implements AutoCloseable {
 
     /** The port the server listens on. */
     public int port() {
-        return webServer.port();
+        return web.port();
     }
 
     @Override
     public void close() {
         housekeeping.shutdownNow();
-        webServer.stop();
+        web.close();
         database.close();
     }
 }

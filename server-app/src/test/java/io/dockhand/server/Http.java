@@ -29,7 +29,7 @@ final class Http {
     record Answer(int status, String contentType, String body, HttpResponse<String> raw) {
         JsonNode json() {
             try {
-                return Json.MAPPER.readTree(body);
+                return io.dockhand.web.Json.MAPPER.readTree(body);
             } catch (IOException e) {
                 throw new AssertionError("not JSON: " + body, e);
             }

@@ -5,21 +5,21 @@ import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Builds record bodies for tests. */
-final class Records {
+public final class Records {
     private Records() {
     }
 
-    static String containerId() {
+    public static String containerId() {
         byte[] bytes = new byte[32];
         ThreadLocalRandom.current().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
     }
 
-    static String json(String containerId, Instant observedAt) {
+    public static String json(String containerId, Instant observedAt) {
         return json(containerId, observedAt, "node-1", "alpine:3");
     }
 
-    static String json(String containerId, Instant observedAt, String node, String image) {
+    public static String json(String containerId, Instant observedAt, String node, String image) {
         return """
                 {"containerId":"%s","name":"web-1","image":"%s","imageId":"sha256:0123","node":"%s",
                  "state":"running","createdAt":"2026-11-01T00:00:00Z","labels":{"tier":"web"},

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * Starts one real store (H2 in a fresh directory, web server on a free port) for a test class and removes it
  * afterwards; tests receive an {@link Http} client pointed at it.
  */
-final class StoreServerExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+public final class StoreServerExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
     private StoreServer server;
     private Path dir;
 
@@ -49,7 +49,7 @@ final class StoreServerExtension implements BeforeAllCallback, AfterAllCallback,
         deleteTree(dir);
     }
 
-    static void deleteTree(Path dir) throws IOException {
+    public static void deleteTree(Path dir) throws IOException {
         if (dir == null || !Files.exists(dir)) {
             return;
         }

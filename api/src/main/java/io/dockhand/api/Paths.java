@@ -1,0 +1,32 @@
+package io.dockhand.api;
+
+/** The route paths of the store and the agent; servers register them and clients call them from here. */
+public final class Paths {
+    /** The store's records: {@code POST} one, {@code GET} a page. */
+    public static final String RECORDS = "/api/v1/records";
+    /** One stored record by id (or the start of one). */
+    public static final String RECORD = RECORDS + "/{id}";
+    /** The latest record of each container. */
+    public static final String CONTAINERS = "/api/v1/containers";
+    /** The store's name and version. */
+    public static final String SERVER_VERSION = "/api/v1/version";
+    /** The original tool's record path: {@code POST} its body shape, {@code GET} every record. */
+    public static final String LEGACY_SERVICE = "/service";
+
+    /** A container's facts about itself, asked of its node's agent. */
+    public static final String AGENT_SELF = "/v1/self";
+    /** The agent's node. */
+    public static final String AGENT_NODE = "/v1/node";
+    /** The original tool's {@code /info/{id}}, answered only about the caller. */
+    public static final String AGENT_INFO = "/info/{id}";
+    /** The agent's name and version. */
+    public static final String AGENT_VERSION = "/v1/version";
+
+    /** Health and metrics of both servers. */
+    public static final String OBSERVE = "/observe";
+    /** Prometheus metrics. */
+    public static final String METRICS = OBSERVE + "/metrics";
+
+    private Paths() {
+    }
+}
