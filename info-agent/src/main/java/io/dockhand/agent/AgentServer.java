@@ -1,19 +1,16 @@
 package io.dockhand.agent;
 
+import io.dockhand.agent.engine.ContainerNotFoundException;
 import io.dockhand.agent.engine.DockerEngine;
 import io.dockhand.agent.engine.Engine;
+import io.dockhand.agent.engine.EngineUnavailableException;
+import io.dockhand.agent.engine.InvalidContainerReferenceException;
 import io.dockhand.agent.watch.EngineWatch;
+import io.dockhand.api.Paths;
+import io.dockhand.web.Problems.Mapping;
+import io.dockhand.web.WebApp;
 
 import io.helidon.config.Config;
-import io.helidon.health.HealthCheck;
-import io.helidon.health.HealthCheckResponse;
-import io.helidon.health.HealthCheckType;
-import io.helidon.webserver.ErrorHandling;
-import io.helidon.webserver.WebServer;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.observe.ObserveFeature;
-import io.helidon.webserver.observe.health.HealthObserver;
-import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 /**
  * A running agent: engine connection, engine watch and web server together, so {@link Main} and the tests start
@@ -23,37 +20,28 @@ public final class AgentServer implements AutoCloseable {
 
     private final Engine engine;
     private final EngineWatch watch;
-    private final WebServer webServer;
+    private final WebApp web;
 
-    private AgentServer(Engine engine, EngineWatch watch, WebServer webServer) {
+    private AgentServer(Engine engine, EngineWatch watch, WebApp web) {
         this.engine = engine;
         this.watch = watch;
-        this.webServer = webServer;
+        this.web = web;
     }
 
     /** Connects to the engine named by the {@code docker} and {@code agent} config and serves on {@code server}. */
     public static AgentServer start(Config config) {
         AgentConfig settings = AgentConfig.create(config);
-        Engine engine = DockerEngine.connect(settings.dockerHost(), settings.engineTimeout());
+        return start(config, DockerEngine.connect(settings.dockerHost(), settings.engineTimeout()));
+    }
+
+    /** Serves on {@code server} config with this engine, which the server closes when it closes. */
+    public static AgentServer start(Config config, Engine engine) {
+        AgentConfig settings = AgentConfig.create(config);
         EngineWatch watch = new EngineWatch(engine, settings.refreshInterval());
         try {
             watch.start();
-            ObserveFeature observe = ObserveFeature.builder()
-                    .config(config.get("server.features.observe"))
-                    .addObserver(HealthObserver.builder().details(true).addCheck(engineCheck(watch)).build())
-                    .addObserver(MetricsObserver.create())
-                    .build();
-            WebServerConfig.Builder server = WebServer.builder().config(config.get("server"));
-            WebServer webServer = server
-                    // Requests refused before routing (malformed percent-encoding, request line, headers) are
-                    // problems too; include-entity lets Helidon's safe messages (a bad query's) reach the detail.
-                    .errorHandling(ErrorHandling.builder().from(server.errorHandling()).includeEntity(true).build())
-                    .directHandlers(Problems.directHandlers())
-                    .addFeature(observe)
-                    .routing(routing -> Main.routing(routing, engine, watch, settings))
-                    .build()
-                    .start();
-            return new AgentServer(engine, watch, webServer);
+            WebApp web = web(config.get("server"), engine, watch, settings).start();
+            return new AgentServer(engine, watch, web);
         } catch (RuntimeException e) {
             watch.close();
             engine.close();
@@ -61,34 +49,33 @@ public final class AgentServer implements AutoCloseable {
         }
     }
 
+    /** The agent's web server: its routes and how its failures become problems. */
+    static WebApp.Builder web(Config server, Engine engine, EngineWatch watch, AgentConfig settings) {
+        Callers callers = new Callers(engine, watch, settings.token());
+        return WebApp.builder("dockhand-agent")
+                .config(server)
+                .version(Paths.AGENT_VERSION, AgentServer.class, "info-agent")
+                .readiness("engine", watch::healthy)
+                .problem(Mapping.of(ContainerNotFoundException.class, 404, "container-not-found",
+                                    "Container not found"))
+                .problem(Mapping.of(InvalidContainerReferenceException.class, 400, "invalid-container-reference",
+                                    "Invalid container id or name"))
+                .problem(Mapping.of(EngineUnavailableException.class, 503, "engine-unavailable",
+                                    "Docker Engine unavailable").retryAfter(1)
+                                 .detail(e -> "The node's Docker Engine did not answer in time; try again shortly."))
+                .register(new SelfService(engine, watch, callers))
+                .register(new NodeService(engine, callers));
+    }
+
     /** The port the agent listens on. */
     public int port() {
-        return webServer.port();
+        return web.port();
     }
 
     @Override
     public void close() {
-        webServer.stop();
+        web.close();
         watch.close();
         engine.close();
-    }
-
-    private static HealthCheck engineCheck(EngineWatch watch) {
-        return new HealthCheck() {
-            @Override
-            public HealthCheckType type() {
-                return HealthCheckType.READINESS;
-            }
-
-            @Override
-            public String name() {
-                return "engine";
-            }
-
-            @Override
-            public HealthCheckResponse call() {
-                return HealthCheckResponse.builder().status(watch.healthy()).build();
-            }
-        };
     }
 }

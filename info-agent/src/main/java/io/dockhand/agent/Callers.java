@@ -13,6 +13,8 @@ import io.dockhand.agent.engine.ContainerNotFoundException;
 import io.dockhand.agent.engine.Engine;
 import io.dockhand.agent.watch.EngineWatch;
 
+import io.dockhand.web.ProblemException;
+
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
@@ -48,7 +50,7 @@ final class Callers {
         }
         byte[] presented = authorization.get().substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
         if (token == null || !MessageDigest.isEqual(token, presented)) {
-            throw ProblemException.badToken();
+            throw ProblemException.unauthorized("bad-token", "The bearer token is not this agent's operator token.");
         }
         return true;
     }

@@ -1,16 +1,15 @@
 package io.dockhand.agent;
 
 import io.dockhand.agent.engine.Engine;
+import io.dockhand.api.Paths;
+import io.dockhand.web.ProblemException;
+import io.dockhand.web.Routes;
 
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /** The node's facts, {@code GET /v1/node}, for the containers on it and for operators; read live from the engine. */
-final class NodeService implements HttpService {
-
-    static final String PATH = "/v1/node";
+final class NodeService implements Routes.Resource {
 
     private final Engine engine;
     private final Callers callers;
@@ -21,14 +20,14 @@ final class NodeService implements HttpService {
     }
 
     @Override
-    public void routing(HttpRules rules) {
-        rules.get(PATH, this::node);
+    public void routes(Routes routes) {
+        routes.get(Paths.AGENT_NODE, this::node);
     }
 
     private void node(ServerRequest req, ServerResponse res) {
         if (!callers.isOperator(req) && !callers.isOnNode(req)) {
             throw ProblemException.forbidden("Only containers on this node (or an operator) may ask about it.");
         }
-        Json.send(res, engine.node());
+        res.send(engine.node());
     }
 }

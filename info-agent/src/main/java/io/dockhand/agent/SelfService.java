@@ -5,9 +5,11 @@ import java.time.Instant;
 import io.dockhand.agent.engine.ContainerInfo;
 import io.dockhand.agent.engine.Engine;
 import io.dockhand.agent.watch.EngineWatch;
+import io.dockhand.api.ContainerFacts;
+import io.dockhand.api.Paths;
+import io.dockhand.web.ProblemException;
+import io.dockhand.web.Routes;
 
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -16,10 +18,7 @@ import io.helidon.webserver.http.ServerResponse;
  * answers only when {@code id} names the caller (unless an operator asks). The container is inspected live; its
  * CPU and memory come from the latest sample the watch keeps, so no answer waits for the engine's sampling.
  */
-final class SelfService implements HttpService {
-
-    static final String SELF = "/v1/self";
-    static final String LEGACY = "/info";
+final class SelfService implements Routes.Resource {
 
     private final Engine engine;
     private final EngineWatch watch;
@@ -32,30 +31,30 @@ final class SelfService implements HttpService {
     }
 
     @Override
-    public void routing(HttpRules rules) {
-        rules.get(SELF, this::self)
-                .get(LEGACY + "/{id}", this::info);
+    public void routes(Routes routes) {
+        routes.get(Paths.AGENT_SELF, this::self)
+                .get(Paths.AGENT_INFO, this::info);
     }
 
     private void self(ServerRequest req, ServerResponse res) {
-        Json.send(res, facts(callers.self(req)));
+        res.send(facts(callers.self(req)));
     }
 
     private void info(ServerRequest req, ServerResponse res) {
         String id = req.path().pathParameters().get("id");
         if (callers.isOperator(req)) {
-            Json.send(res, facts(engine.inspect(id)));
+            res.send(facts(engine.inspect(id)));
             return;
         }
         ContainerInfo self = callers.self(req);
         if (!names(self, id)) {
             throw ProblemException.forbidden("A container may ask only about itself.");
         }
-        Json.send(res, facts(self));
+        res.send(facts(self));
     }
 
     private ContainerFacts facts(ContainerInfo container) {
-        return ContainerFacts.of(container, watch.node(), watch.usage(container.id()), Instant.now());
+        return Facts.of(container, watch.node(), watch.usage(container.id()), Instant.now());
     }
 
     /** Whether {@code id} is the container's full id, a prefix of it, or its name. */

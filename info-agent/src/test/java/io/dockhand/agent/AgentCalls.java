@@ -40,7 +40,7 @@ final class AgentCalls {
     record Answer(int status, Map<String, String> headers, String body, long millis) {
         Map<String, Object> json() {
             try {
-                return Json.MAPPER.readValue(body, new TypeReference<>() { });
+                return io.dockhand.web.Json.MAPPER.readValue(body, new TypeReference<>() { });
             } catch (Exception e) {
                 throw new AssertionError("Not JSON (" + status + "): " + body, e);
             }
@@ -54,7 +54,7 @@ final class AgentCalls {
         Map<String, Object> assertProblem(int expected) {
             assertThat(status).as(body).isEqualTo(expected);
             assertThat(header("Content-Type")).as("content type of " + body)
-                    .hasValueSatisfying(type -> assertThat(type).startsWith(Problem.MEDIA_TYPE));
+                    .hasValueSatisfying(type -> assertThat(type).startsWith(io.dockhand.api.Problem.MEDIA_TYPE));
             Map<String, Object> problem = json();
             assertThat(problem).containsEntry("status", expected)
                     .containsKeys("type", "title", "detail", "instance");

@@ -1,5 +1,6 @@
 package io.dockhand.agent.engine;
 
+import io.dockhand.api.NodeFacts;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;

@@ -1,5 +1,6 @@
 package io.dockhand.agent.engine;
 
+import io.dockhand.api.NodeFacts;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.dockhand.agent.engine;
 
+import io.dockhand.api.NodeFacts;
 import java.util.List;
 import java.util.function.Consumer;
 

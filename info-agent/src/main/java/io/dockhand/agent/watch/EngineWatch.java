@@ -15,7 +15,7 @@ import io.dockhand.agent.engine.Attachment;
 import io.dockhand.agent.engine.ContainerInfo;
 import io.dockhand.agent.engine.Engine;
 import io.dockhand.agent.engine.EngineUnavailableException;
-import io.dockhand.agent.engine.NodeFacts;
+import io.dockhand.api.NodeFacts;
 import io.dockhand.agent.engine.StatsSample;
 
 /**
