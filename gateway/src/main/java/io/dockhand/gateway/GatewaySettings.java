@@ -3,6 +3,8 @@ package io.dockhand.gateway;
 import java.time.Duration;
 import java.util.Map;
 
+import io.dockhand.api.Durations;
+
 /**
  * The gateway's settings, read once from the environment.
  *
@@ -10,8 +12,10 @@ import java.util.Map;
  * @param backendHost    name whose addresses are the replicas ({@code GATEWAY_BACKEND_HOST}, default
  *                       {@code server}: with {@code endpoint_mode: dnsrr} it resolves to every running task)
  * @param backendPort    the replicas' port ({@code GATEWAY_BACKEND_PORT}, default 5001)
- * @param connectTimeout how long one replica may take to accept ({@code GATEWAY_CONNECT_TIMEOUT_MS}, default 1000)
- * @param quarantine     how long a replica that refused is tried last ({@code GATEWAY_QUARANTINE_MS}, default 3000)
+ * @param connectTimeout how long one replica may take to accept ({@code GATEWAY_CONNECT_TIMEOUT}, default
+ *                       {@code 1s}; the older {@code GATEWAY_CONNECT_TIMEOUT_MS}, milliseconds, is still read)
+ * @param quarantine     how long a replica that refused is tried last ({@code GATEWAY_QUARANTINE}, default
+ *                       {@code 3s}; the older {@code GATEWAY_QUARANTINE_MS} is still read)
  */
 public record GatewaySettings(int port, String backendHost, int backendPort, Duration connectTimeout,
                               Duration quarantine) {
@@ -21,8 +25,21 @@ public record GatewaySettings(int port, String backendHost, int backendPort, Dur
         return new GatewaySettings(intValue(env, "GATEWAY_PORT", 5001),
                                    env.getOrDefault("GATEWAY_BACKEND_HOST", "server"),
                                    intValue(env, "GATEWAY_BACKEND_PORT", 5001),
-                                   Duration.ofMillis(intValue(env, "GATEWAY_CONNECT_TIMEOUT_MS", 1000)),
-                                   Duration.ofMillis(intValue(env, "GATEWAY_QUARANTINE_MS", 3000)));
+                                   duration(env, "GATEWAY_CONNECT_TIMEOUT", "1s"),
+                                   duration(env, "GATEWAY_QUARANTINE", "3s"));
+    }
+
+    /** A duration such as {@code 1s} or {@code 500ms}; the older {@code NAME_MS} in milliseconds when it is unset. */
+    private static Duration duration(Map<String, String> env, String name, String fallback) {
+        String value = env.get(name);
+        if ((value == null || value.isBlank()) && env.containsKey(name + "_MS")) {
+            return Duration.ofMillis(intValue(env, name + "_MS", 0));
+        }
+        try {
+            return Durations.parse(value == null || value.isBlank() ? fallback : value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+        }
     }
 
     private static int intValue(Map<String, String> env, String name, int fallback) {

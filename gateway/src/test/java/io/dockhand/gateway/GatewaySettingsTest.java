@@ -28,6 +28,18 @@ class GatewaySettingsTest {
     }
 
     @Test
+    void readsDurationsWithUnits() {
+        GatewaySettings settings = GatewaySettings.create(Map.of("GATEWAY_CONNECT_TIMEOUT", "750ms",
+                                                                 "GATEWAY_QUARANTINE", "2s",
+                                                                 "GATEWAY_QUARANTINE_MS", "10"));
+        assertThat(settings.connectTimeout()).isEqualTo(Duration.ofMillis(750));
+        assertThat(settings.quarantine()).isEqualTo(Duration.ofSeconds(2));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> GatewaySettings.create(Map.of("GATEWAY_QUARANTINE", "3000")))
+                .withMessageContaining("GATEWAY_QUARANTINE").withMessageContaining("500ms");
+    }
+
+    @Test
     void namesTheVariableThatIsNotANumber() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> GatewaySettings.create(Map.of("GATEWAY_PORT", "http")))

@@ -2,6 +2,8 @@ package io.dockhand.agent;
 
 import java.time.Duration;
 
+import io.dockhand.api.Durations;
+
 import io.helidon.config.Config;
 
 /**
@@ -13,7 +15,7 @@ import io.helidon.config.Config;
  * @param token           operator token ({@code agent.token}) that lifts the "only about yourself" rule; null
  *                        (the default) when there is none
  * @param engineTimeout   how long one engine call may take before the caller gets a 503
- *                        ({@code agent.engine.timeout}, ISO-8601 such as {@code PT2S})
+ *                        ({@code agent.engine.timeout}, such as {@code 2s})
  * @param refreshInterval how often the agent re-reads the engine when it reports no changes
  *                        ({@code agent.refresh.interval})
  */
@@ -27,8 +29,16 @@ public record AgentConfig(String dockerHost, String token, Duration engineTimeou
         return new AgentConfig(
                 config.get("docker.host").asString().filter(s -> !s.isBlank()).orElse(null),
                 config.get("agent.token").asString().filter(s -> !s.isBlank()).orElse(null),
-                config.get("agent.engine.timeout").as(Duration.class).orElse(DEFAULT_ENGINE_TIMEOUT),
-                config.get("agent.refresh.interval").as(Duration.class).orElse(DEFAULT_REFRESH_INTERVAL));
+                duration(config, "agent.engine.timeout", DEFAULT_ENGINE_TIMEOUT),
+                duration(config, "agent.refresh.interval", DEFAULT_REFRESH_INTERVAL));
+    }
+
+    private static Duration duration(Config config, String key, Duration fallback) {
+        try {
+            return config.get(key).asString().map(Durations::parse).orElse(fallback);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -2,6 +2,10 @@ package io.dockhand.server;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+import io.dockhand.api.Durations;
 
 import io.helidon.config.Config;
 
@@ -37,8 +41,26 @@ public record StoreSettings(String url, String user, String password, int poolSi
                                  store.get("password").asString().orElse(""),
                                  store.get("pool").asInt().orElse(16),
                                  store.get("maxbody").asInt().orElse(64 * 1024),
-                                 Duration.ofSeconds(store.get("retryseconds").asInt().orElse(20)),
-                                 Duration.ofSeconds(store.get("startseconds").asInt().orElse(60)),
-                                 Duration.ofHours(store.get("keyhours").asInt().orElse(24)));
+                                 duration(store, "retrywindow", "retryseconds", ChronoUnit.SECONDS, "20s"),
+                                 duration(store, "startwindow", "startseconds", ChronoUnit.SECONDS, "60s"),
+                                 duration(store, "keylifetime", "keyhours", ChronoUnit.HOURS, "24h"));
+    }
+
+    /**
+     * A duration written as {@link Durations} reads it, under {@code key}; the key it replaced (a number of
+     * {@code oldUnit}s) is still read when the new one is absent, for one release.
+     */
+    private static Duration duration(Config store, String key, String oldKey, ChronoUnit oldUnit, String fallback) {
+        Optional<String> text = store.get(key).asString().asOptional().filter(s -> !s.isBlank());
+        if (text.isEmpty() && store.get(oldKey).exists()) {
+            System.getLogger(StoreSettings.class.getName()).log(System.Logger.Level.WARNING, "store." + oldKey
+                    + " is deprecated: use store." + key + " with a unit (20s, 24h)");
+            return Duration.of(store.get(oldKey).asLong().get(), oldUnit);
+        }
+        try {
+            return Durations.parse(text.orElse(fallback));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("store." + key + ": " + e.getMessage(), e);
+        }
     }
 }

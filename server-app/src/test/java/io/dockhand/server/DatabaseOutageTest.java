@@ -39,7 +39,7 @@ class DatabaseOutageTest {
                         "server.port", "0",
                         "server.host", "127.0.0.1",
                         "store.url", "jdbc:h2:tcp://127.0.0.1:" + databasePort + "/outage",
-                        "store.retryseconds", "1")))
+                        "store.retrywindow", "1s")))
                 .addSource(ConfigSources.classpath("application.yaml"))
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()
