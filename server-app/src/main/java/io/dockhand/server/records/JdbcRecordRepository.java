@@ -31,6 +31,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class JdbcRecordRepository implements RecordRepository {
     private static final int CHUNK = 500;
+    /**
+     * A page ends early, with a cursor to the rest, once its records reach this many characters (4 MiB of
+     * ASCII), so one request cannot make the store build a page of 1,000 records of 64 KiB each.
+     */
+    static final long MAX_PAGE_CHARS = 4L * 1024 * 1024;
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -169,14 +174,18 @@ public final class JdbcRecordRepository implements RecordRepository {
                 List<String> items = new ArrayList<>(Math.min(query.limit(), 128));
                 Cursor last = null;
                 boolean more = false;
+                long chars = 0;
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
-                        if (items.size() == query.limit()) {
+                        String document = rs.getString(3);
+                        if (items.size() == query.limit()
+                                || (!items.isEmpty() && chars + document.length() > MAX_PAGE_CHARS)) {
                             more = true;
                             break;
                         }
+                        chars += document.length();
                         last = new Cursor(rs.getLong(2), rs.getLong(1));
-                        items.add(rs.getString(3));
+                        items.add(document);
                     }
                 }
                 return new Page(items, more ? Optional.of(last) : Optional.empty());
