@@ -16,6 +16,7 @@ import io.dockhand.server.records.LegacyService;
 import io.dockhand.server.records.RecordNotFoundException;
 import io.dockhand.server.records.RecordRepository;
 import io.dockhand.server.records.RecordsService;
+import io.dockhand.web.ClusterToken;
 import io.dockhand.web.Problems.Mapping;
 import io.dockhand.web.WebApp;
 
@@ -57,7 +58,10 @@ public final class StoreServer implements AutoCloseable {
                                      .slug(e -> "ambiguous-" + e.what() + "-id"))
                     .problem(Mapping.of(StoreUnavailableException.class, 503, "store-unavailable",
                                         "Store unavailable").retryAfter(1));
-            RecordsService recordsService = new RecordsService(records, settings.maxBodyBytes(), clock, web.meters());
+            ClusterToken token = ClusterToken.of(config.get("store.token").asString().orElse(null),
+                                                 config.get("store.tokenfile").asString().orElse(null));
+            RecordsService recordsService = new RecordsService(records, settings.maxBodyBytes(), clock, web.meters(),
+                                                               token);
             web.register(recordsService)
                     .register(new LegacyService(recordsService, records, settings.maxBodyBytes(), clock));
             WebApp server = web.feature(io.helidon.openapi.OpenApiFeature.create(config.get("openapi")), "/openapi")

@@ -50,7 +50,8 @@ public final class LegacyService implements Routes.Resource {
     private void create(ServerRequest req, ServerResponse res) {
         RequestBodies.JsonBody body = RequestBodies.readObjectOfAnyType(req, maxBodyBytes);
         NewRecord record = RecordValidator.validate(toRecord(body.object(), clock), clock);
-        RecordsService.created(res, records.store(record, RequestBodies.idempotencyKey(req, body.bytes())));
+        RecordsService.created(res, records.store(records.vouched(req, record),
+                                                  RequestBodies.idempotencyKey(req, body.bytes())));
     }
 
     /**

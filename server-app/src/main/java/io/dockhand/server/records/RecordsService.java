@@ -7,6 +7,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 import io.dockhand.api.Paths;
+import io.dockhand.web.ClusterToken;
 import io.dockhand.web.ProblemException;
 import io.dockhand.web.Routes;
 
@@ -30,10 +31,13 @@ public final class RecordsService implements Routes.Resource {
     private final int maxBodyBytes;
     private final Clock clock;
     private final Counter stored;
+    private final ClusterToken token;
 
     /** The records API over a repository, counting stored records in {@code meters}. */
-    public RecordsService(RecordRepository repository, int maxBodyBytes, Clock clock, MeterRegistry meters) {
+    public RecordsService(RecordRepository repository, int maxBodyBytes, Clock clock, MeterRegistry meters,
+                          ClusterToken token) {
         this.repository = repository;
+        this.token = token;
         this.maxBodyBytes = maxBodyBytes;
         this.clock = clock;
         this.stored = Counter.builder("dockhand.records.stored").description("Records stored (replays not counted)")
@@ -51,7 +55,16 @@ public final class RecordsService implements Routes.Resource {
     private void create(ServerRequest req, ServerResponse res) {
         RequestBodies.JsonBody body = RequestBodies.readObject(req, maxBodyBytes);
         NewRecord record = RecordValidator.validate(body.object(), clock);
-        created(res, store(record, RequestBodies.idempotencyKey(req, body.bytes())));
+        created(res, store(vouched(req, record), RequestBodies.idempotencyKey(req, body.bytes())));
+    }
+
+    /**
+     * The record marked {@code verified}: true when the request carries the cluster token (the node's agent
+     * posted what it read from its engine), false when a client reported it on its own.
+     */
+    NewRecord vouched(ServerRequest req, NewRecord record) {
+        record.document().put("verified", token.presentedBy(req));
+        return record;
     }
 
     StoreResult store(NewRecord record, Optional<IdempotencyKey> key) {
