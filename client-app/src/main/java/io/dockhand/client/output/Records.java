@@ -43,20 +43,25 @@ public final class Records {
         Set<String> keys = new LinkedHashSet<>();
         DETAIL_ORDER.stream().filter(record::has).forEach(keys::add);
         record.fieldNames().forEachRemaining(keys::add);
-        int width = keys.stream().mapToInt(String::length).max().orElse(0);
+        int width = keys.stream().map(SafeText::line).mapToInt(String::length).max().orElse(0);
         for (String key : keys) {
-            String label = colors.bold(key) + " ".repeat(width - key.length() + 2);
+            String safeKey = SafeText.line(key);
+            String label = colors.bold(safeKey) + " ".repeat(Math.max(0, width - safeKey.length()) + 2);
             String indent = " ".repeat(width + 2);
             List<String> lines = values(key, record.get(key));
             for (int i = 0; i < lines.size(); i++) {
-                out.println(((i == 0 ? label : indent) + lines.get(i)).stripTrailing());
+                out.println(((i == 0 ? label : indent) + SafeText.line(lines.get(i))).stripTrailing());
             }
         }
         out.flush();
     }
 
-    /** A line about a record: what container, where, in what state, using what. */
+    /** A line about a record: what container, where, in what state, using what; safe for a terminal. */
     public static String summary(JsonNode r) {
+        return SafeText.line(unsafeSummary(r));
+    }
+
+    private static String unsafeSummary(JsonNode r) {
         StringBuilder line = new StringBuilder(prefix(text(r, "containerId"), 12));
         if (!name(r).isEmpty()) {
             line.append(' ').append(name(r));

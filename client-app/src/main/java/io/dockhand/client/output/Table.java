@@ -14,9 +14,9 @@ public final class Table {
         this.headers = List.copyOf(headers);
     }
 
-    /** Adds a row; {@code null} cells print empty. */
+    /** Adds a row; {@code null} cells print empty, and cells are made {@link SafeText safe} for a terminal. */
     public void row(List<String> cells) {
-        rows.add(cells.stream().map(c -> c == null ? "" : c).toList());
+        rows.add(cells.stream().map(c -> c == null ? "" : SafeText.line(c)).toList());
     }
 
     /** Styles one padded cell (colour must not change its visible width). */
