@@ -15,9 +15,13 @@ public final class ProblemException extends RequestFailedException {
     private final String title;
 
     ProblemException(int status, String title, String detail, String method, String url) {
+        this(status, title, detail, method, url, null);
+    }
+
+    private ProblemException(int status, String title, String detail, String method, String url, Throwable cause) {
         super(cut(title, LONGEST_TITLE)
                       + (detail == null || detail.isBlank() ? "" : ": " + cut(detail, LONGEST_DETAIL))
-                      + " (" + method + " " + url + ")", null);
+                      + " (" + method + " " + url + ")", cause);
         this.status = status;
         this.title = title;
     }
@@ -31,6 +35,11 @@ public final class ProblemException extends RequestFailedException {
         String text = new String(body, java.nio.charset.StandardCharsets.UTF_8).strip();
         return new ProblemException(status, "HTTP " + status, cut(text.lines().findFirst().orElse(""), 200), method,
                                     url);
+    }
+
+    /** A successful answer the client would not hold; status 0, as no error status was sent. */
+    static ProblemException tooLarge(Exchange.TooLargeException e, String method, String url) {
+        return new ProblemException(0, "Response too large", e.getMessage(), method, url, e);
     }
 
     private static String cut(String text, int length) {
