@@ -29,13 +29,31 @@ public final class Records {
 
     /** One row per record, in the order given. */
     public static void table(List<JsonNode> records, PrintWriter out, Colors colors) {
-        Table table = new Table(HEADERS);
-        for (JsonNode r : records) {
-            table.row(List.of(prefix(text(r, "id"), 8), prefix(text(r, "containerId"), 12), name(r),
-                              text(r, "image"), text(r, "node"), text(r, "state"), cpu(r), memory(r),
-                              time(text(r, "observedAt"))));
+        new Rows(out, colors).print(records);
+    }
+
+    /** A table of records printed page by page: one header, nothing kept once printed. */
+    public static final class Rows {
+        private final Table table = new Table(HEADERS);
+        private final PrintWriter out;
+        private final Colors colors;
+
+        /** Rows for {@code out}. */
+        public Rows(PrintWriter out, Colors colors) {
+            this.out = out;
+            this.colors = colors;
         }
-        table.print(out, colors, (column, padded, value) -> column == STATE ? colors.state(padded, value) : padded);
+
+        /** Prints {@code records} (and the header, the first time). */
+        public void print(Iterable<JsonNode> records) {
+            for (JsonNode r : records) {
+                table.row(List.of(prefix(text(r, "id"), 8), prefix(text(r, "containerId"), 12), name(r),
+                                  text(r, "image"), text(r, "node"), text(r, "state"), cpu(r), memory(r),
+                                  time(text(r, "observedAt"))));
+            }
+            table.print(out, colors, (column, padded, value) -> column == STATE ? colors.state(padded, value)
+                    : padded);
+        }
     }
 
     /** Every field of one record, one per line, the familiar ones first. */
