@@ -25,7 +25,7 @@ public final class ClientOptions {
     Format format;
 
     @Option(names = "--timeout", paramLabel = "DURATION",
-            description = "How long a request may take, retries on other replicas included "
+            description = "How long a request may take, the whole answer and retries on other replicas included "
                     + "(env DOCKHAND_TIMEOUT; default 15s).")
     Duration timeout;
 

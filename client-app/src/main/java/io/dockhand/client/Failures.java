@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 
 import io.dockhand.client.http.ProblemException;
 import io.dockhand.client.http.UnreachableException;
+import io.dockhand.client.output.SafeText;
 
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
@@ -52,9 +53,11 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
                         : error.getClass().getSimpleName() + ": " + error.getMessage();
             }
         }
-        err.println("error: " + message);
+        err.println("error: " + SafeText.line(message));
         if (verbose) {
-            error.printStackTrace(err);
+            java.io.StringWriter trace = new java.io.StringWriter();
+            error.printStackTrace(new PrintWriter(trace));
+            err.print(SafeText.lines(trace.toString()));
         }
         err.flush();
         return code;

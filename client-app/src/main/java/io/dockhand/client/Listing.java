@@ -2,29 +2,37 @@ package io.dockhand.client;
 
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashSet;
+import java.util.Set;
 
 import io.dockhand.client.http.ServerApi;
 import io.dockhand.client.output.Colors;
 import io.dockhand.client.output.Format;
 import io.dockhand.client.output.Json;
+import io.dockhand.client.output.JsonItems;
 import io.dockhand.client.output.Records;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-/** The filters and paging of {@code get} and {@code containers}, and how their pages are shown. */
+/**
+ * The filters and paging of {@code get} and {@code containers}, and how their pages are shown. {@code --all} prints
+ * each page as it comes and stops after {@link #MAX_PAGES} pages or when the store repeats a cursor.
+ */
 final class Listing {
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 1000;
+    /** The most pages {@code --all} fetches: a store that never stops paging cannot keep the client running. */
+    static final int MAX_PAGES = 1000;
+    /** A cursor is a short token; a longer one is not from the store and is not sent back. */
+    static final int MAX_CURSOR = 1024;
 
     @Option(names = "--limit", paramLabel = "N", description = "Show the newest N (default 20, at most 1000).")
     Integer limit;
 
-    @Option(names = "--all", description = "Show every match, fetching page after page.")
+    @Option(names = "--all", description = "Show every match, printing page after page as they come (at most "
+                    + MAX_PAGES + " pages of " + MAX_LIMIT + ").")
     boolean all;
 
     @Option(names = "--container", paramLabel = "ID", description = "Only this container (its id or a prefix).")
@@ -59,31 +67,55 @@ final class Listing {
         }
         ServerApi.Query query = new ServerApi.Query(all ? MAX_LIMIT : limit == null ? DEFAULT_LIMIT : limit, null,
                                                     container, node, image, since);
-        JsonNode page = pages.page(query);
-        List<JsonNode> items = new ArrayList<>();
-        page.path("items").forEach(items::add);
-        String next = page.path("nextCursor").textValue();
-        while (all && next != null) {
-            JsonNode more = pages.page(query.from(next));
-            more.path("items").forEach(items::add);
-            next = more.path("nextCursor").textValue();
-        }
         PrintWriter out = cmd.getOut();
+        if (all) {
+            showAll(pages, query, out, settings.format(), colors);
+            return;
+        }
+        JsonNode page = pages.page(query);
         if (settings.format() == Format.JSON) {
-            if (all) {
-                ObjectNode whole = Json.object();
-                whole.putArray("items").addAll(items);
-                whole.putNull("nextCursor");
-                page = whole;
-            }
             out.println(Json.pretty(page));
             out.flush();
             return;
         }
-        Records.table(items, out, colors);
-        if (next != null) {
+        new Records.Rows(out, colors).print(page.path("items"));
+        if (page.path("nextCursor").textValue() != null) {
             cmd.getErr().println("(more: add --all, or a larger --limit)");
             cmd.getErr().flush();
+        }
+    }
+
+    /** Prints page after page as it comes, and stops a listing that would never end. */
+    private static void showAll(Pages pages, ServerApi.Query query, PrintWriter out, Format format, Colors colors)
+            throws InterruptedException {
+        Set<String> seen = new HashSet<>();
+        Records.Rows rows = new Records.Rows(out, colors);
+        long records = 0;
+        JsonNode page = pages.page(query);
+        try (JsonItems json = format == Format.JSON ? new JsonItems(out) : null) {
+            for (int count = 1; ; count++) {
+                String next = page.path("nextCursor").textValue();
+                if (json != null) {
+                    json.page(page.path("items"), next);
+                } else {
+                    rows.print(page.path("items"));
+                }
+                records += page.path("items").size();
+                if (next == null) {
+                    return;
+                }
+                if (next.length() > MAX_CURSOR || !seen.add(next)) {
+                    throw new ExitException(ExitCodes.ERROR, "--all stopped after " + records + " records: the "
+                            + "server sent " + (next.length() > MAX_CURSOR ? "a cursor longer than " + MAX_CURSOR
+                            + " characters" : "the same cursor twice") + ", so its pages would not end");
+                }
+                if (count == MAX_PAGES) {
+                    throw new ExitException(ExitCodes.ERROR, "--all stopped after " + MAX_PAGES + " pages ("
+                            + records + " records), the most one listing fetches; narrow it with --since, --node, "
+                            + "--container or --image");
+                }
+                page = pages.page(query.from(next));
+            }
         }
     }
 }

@@ -13,6 +13,7 @@ import io.dockhand.client.http.ServerApi;
 import io.dockhand.client.output.Format;
 import io.dockhand.client.output.Json;
 import io.dockhand.client.output.Records;
+import io.dockhand.client.output.SafeText;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
@@ -103,7 +104,8 @@ final class PostCommand implements Callable<Integer> {
         if (settings.format() == Format.JSON) {
             out.println(stream ? Json.compact(stored) : Json.pretty(stored));
         } else {
-            out.println(client.colors(settings).bold(stored.path("id").asText()) + "  " + Records.summary(stored));
+            String id = SafeText.line(stored.path("id").asText());
+            out.println(client.colors(settings).bold(id) + "  " + Records.summary(stored));
         }
         out.flush();
     }

@@ -65,7 +65,7 @@ class CommandsTest extends LiveServices {
 
         assertThat(get.code()).isZero();
         List<String> lines = get.out().lines().toList();
-        assertThat(lines.get(0)).matches("ID +CONTAINER +NAME +IMAGE +NODE +STATE +CPU% +MEM +OBSERVED");
+        assertThat(lines.get(0)).matches("ID +CONTAINER +NAME +IMAGE +NODE +STATE +CPU% +MEM +VERIFIED +OBSERVED");
         assertThat(lines.get(1)).startsWith(lines.get(1).substring(0, 8)).contains(second.substring(0, 12) + "  api-1")
                 .contains("python:3.13").contains("node-2").contains("running").contains("1.50").contains("12.0MiB");
         assertThat(lines.get(2)).contains(containerId.substring(0, 12) + "  web-1");

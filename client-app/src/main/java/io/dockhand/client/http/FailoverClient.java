@@ -17,7 +17,8 @@ import java.util.Set;
  * Sends requests to a service that may run as several replicas. Each configured base URL is resolved to all its
  * addresses; a request that cannot connect, times out or gets a 5xx answer goes to the next address, round after
  * round, until the time budget is spent. A POST carries the caller's {@code Idempotency-Key} on every attempt, so
- * the store keeps it once however many replicas saw it.
+ * the store keeps it once however many replicas saw it. Each attempt, body included, ends within the time left
+ * and holds at most {@link Exchange#MAX_BODY} bytes.
  */
 public final class FailoverClient implements AutoCloseable {
     private static final String RESTRICTED_HEADERS = "jdk.httpclient.allowRestrictedHeaders";
@@ -107,8 +108,8 @@ public final class FailoverClient implements AutoCloseable {
         String url = target.url(path);
         failures.tried.add(target.describe(path));
         try {
-            HttpResponse<byte[]> answer = http.send(request(target, method, path, body, key, timeout),
-                                                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> answer = Exchange.send(http, request(target, method, path, body, key, timeout),
+                                                        timeout);
             if (RETRIED_STATUS.contains(answer.statusCode())) {
                 failures.serverError = ProblemException.of(answer.statusCode(), answer.body(), method, url);
                 return null;
@@ -118,6 +119,8 @@ public final class FailoverClient implements AutoCloseable {
                 throw ProblemException.of(answer.statusCode(), answer.body(), method, url);
             }
             return new Response(answer.statusCode(), answer.body(), method, url);
+        } catch (Exchange.TooLargeException e) {
+            throw ProblemException.tooLarge(e, method, url);
         } catch (IOException e) {
             failures.failed(Reasons.of(e), e);
             return null;
@@ -150,8 +153,13 @@ public final class FailoverClient implements AutoCloseable {
      * @throws ProblemException when it answers with an error
      */
     public Response probe(Target target, String path, Duration timeout) throws IOException, InterruptedException {
-        HttpResponse<byte[]> answer = http.send(request(target, "GET", path, null, null, min(timeout, budget)),
-                                                HttpResponse.BodyHandlers.ofByteArray());
+        Duration limit = min(timeout, budget);
+        HttpResponse<byte[]> answer;
+        try {
+            answer = Exchange.send(http, request(target, "GET", path, null, null, limit), limit);
+        } catch (Exchange.TooLargeException e) {
+            throw ProblemException.tooLarge(e, "GET", target.url(path));
+        }
         if (answer.statusCode() >= 400) {
             throw ProblemException.of(answer.statusCode(), answer.body(), "GET", target.url(path));
         }

@@ -8,12 +8,20 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public final class ProblemException extends RequestFailedException {
     private static final long serialVersionUID = 1L;
+    /** The longest title and detail quoted in a message: a problem is a sentence, not a document. */
+    private static final int LONGEST_TITLE = 200;
+    private static final int LONGEST_DETAIL = 500;
     private final int status;
     private final String title;
 
     ProblemException(int status, String title, String detail, String method, String url) {
-        super(title + (detail == null || detail.isBlank() ? "" : ": " + detail) + " (" + method + " " + url + ")",
-              null);
+        this(status, title, detail, method, url, null);
+    }
+
+    private ProblemException(int status, String title, String detail, String method, String url, Throwable cause) {
+        super(cut(title, LONGEST_TITLE)
+                      + (detail == null || detail.isBlank() ? "" : ": " + cut(detail, LONGEST_DETAIL))
+                      + " (" + method + " " + url + ")", cause);
         this.status = status;
         this.title = title;
     }
@@ -25,10 +33,17 @@ public final class ProblemException extends RequestFailedException {
                                         problem.path("detail").asText(null), method, url);
         }
         String text = new String(body, java.nio.charset.StandardCharsets.UTF_8).strip();
-        String firstLine = text.lines().findFirst().orElse("");
-        return new ProblemException(status, "HTTP " + status,
-                                    firstLine.length() > 200 ? firstLine.substring(0, 200) + "..." : firstLine,
-                                    method, url);
+        return new ProblemException(status, "HTTP " + status, cut(text.lines().findFirst().orElse(""), 200), method,
+                                    url);
+    }
+
+    /** A successful answer the client would not hold; status 0, as no error status was sent. */
+    static ProblemException tooLarge(Exchange.TooLargeException e, String method, String url) {
+        return new ProblemException(0, "Response too large", e.getMessage(), method, url, e);
+    }
+
+    private static String cut(String text, int length) {
+        return text == null || text.length() <= length ? text : text.substring(0, length) + "...";
     }
 
     /** The HTTP status code. */

@@ -18,7 +18,9 @@ public final class Reasons {
             return "connect timed out";
         }
         if (error instanceof HttpTimeoutException) {
-            return "timed out";
+            // Exchange says when the headers came but the body did not.
+            return error.getMessage() != null && error.getMessage().startsWith("timed out ") ? error.getMessage()
+                    : "timed out";
         }
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof ConnectException) {

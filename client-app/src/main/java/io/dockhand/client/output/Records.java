@@ -13,15 +13,19 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** Stored records for people: a table of many, every field of one, a line about one just stored. */
+/**
+ * Stored records for people: a table of many, every field of one, a line about one just stored. {@code verified}
+ * (whether the agent vouched for the record) reads yes, no, or ? in the table and unknown in full when absent.
+ */
 public final class Records {
     private static final List<String> HEADERS = List.of("ID", "CONTAINER", "NAME", "IMAGE", "NODE", "STATE", "CPU%",
-                                                        "MEM", "OBSERVED");
+                                                        "MEM", "VERIFIED", "OBSERVED");
     private static final int STATE = 5;
     private static final List<String> DETAIL_ORDER = List.of("id", "containerId", "name", "image", "imageId", "state",
-                                                             "node", "nodeId", "service", "task", "createdAt",
-                                                             "cpuPercent", "memoryBytes", "memoryLimitBytes",
-                                                             "observedAt", "receivedAt", "labels", "networks");
+                                                             "node", "nodeId", "verified", "service", "task",
+                                                             "createdAt", "cpuPercent", "memoryBytes",
+                                                             "memoryLimitBytes", "observedAt", "receivedAt", "labels",
+                                                             "networks");
     private static final Set<String> SIZES = Set.of("memoryBytes", "memoryLimitBytes");
 
     private Records() {
@@ -29,34 +33,57 @@ public final class Records {
 
     /** One row per record, in the order given. */
     public static void table(List<JsonNode> records, PrintWriter out, Colors colors) {
-        Table table = new Table(HEADERS);
-        for (JsonNode r : records) {
-            table.row(List.of(prefix(text(r, "id"), 8), prefix(text(r, "containerId"), 12), name(r),
-                              text(r, "image"), text(r, "node"), text(r, "state"), cpu(r), memory(r),
-                              time(text(r, "observedAt"))));
+        new Rows(out, colors).print(records);
+    }
+
+    /** A table of records printed page by page: one header, nothing kept once printed. */
+    public static final class Rows {
+        private final Table table = new Table(HEADERS);
+        private final PrintWriter out;
+        private final Colors colors;
+
+        /** Rows for {@code out}. */
+        public Rows(PrintWriter out, Colors colors) {
+            this.out = out;
+            this.colors = colors;
         }
-        table.print(out, colors, (column, padded, value) -> column == STATE ? colors.state(padded, value) : padded);
+
+        /** Prints {@code records} (and the header, the first time). */
+        public void print(Iterable<JsonNode> records) {
+            for (JsonNode r : records) {
+                table.row(List.of(prefix(text(r, "id"), 8), prefix(text(r, "containerId"), 12), name(r),
+                                  text(r, "image"), text(r, "node"), text(r, "state"), cpu(r), memory(r),
+                                  verified(r.get("verified"), "?"), time(text(r, "observedAt"))));
+            }
+            table.print(out, colors, (column, padded, value) -> column == STATE ? colors.state(padded, value)
+                    : padded);
+        }
     }
 
     /** Every field of one record, one per line, the familiar ones first. */
     public static void detail(JsonNode record, PrintWriter out, Colors colors) {
         Set<String> keys = new LinkedHashSet<>();
-        DETAIL_ORDER.stream().filter(record::has).forEach(keys::add);
+        DETAIL_ORDER.stream().filter(key -> record.has(key) || key.equals("verified")).forEach(keys::add);
         record.fieldNames().forEachRemaining(keys::add);
-        int width = keys.stream().mapToInt(String::length).max().orElse(0);
+        int width = keys.stream().map(SafeText::line).mapToInt(String::length).max().orElse(0);
         for (String key : keys) {
-            String label = colors.bold(key) + " ".repeat(width - key.length() + 2);
+            String safeKey = SafeText.line(key);
+            String label = colors.bold(safeKey) + " ".repeat(Math.max(0, width - safeKey.length()) + 2);
             String indent = " ".repeat(width + 2);
             List<String> lines = values(key, record.get(key));
             for (int i = 0; i < lines.size(); i++) {
-                out.println(((i == 0 ? label : indent) + lines.get(i)).stripTrailing());
+                out.println(((i == 0 ? label : indent) + SafeText.line(lines.get(i))).stripTrailing());
             }
         }
         out.flush();
     }
 
-    /** A line about a record: what container, where, in what state, using what. */
+    /** A line about a record: what container, where, in what state, using what; safe for a terminal. */
     public static String summary(JsonNode r) {
+        return SafeText.line(unsafeSummary(r));
+    }
+
+    private static String unsafeSummary(JsonNode r) {
         StringBuilder line = new StringBuilder(prefix(text(r, "containerId"), 12));
         if (!name(r).isEmpty()) {
             line.append(' ').append(name(r));
@@ -97,6 +124,9 @@ public final class Records {
     }
 
     private static List<String> values(String key, JsonNode value) {
+        if (key.equals("verified")) {
+            return List.of(verified(value, "unknown"));
+        }
         if (value == null || value.isNull()) {
             return List.of("");
         }
@@ -114,6 +144,11 @@ public final class Records {
             return List.of(bytes(value.asLong()) + " (" + value.asLong() + ")");
         }
         return List.of(value.asText());
+    }
+
+    /** Whether the agent vouched for a record: yes, no, or {@code unknown} when the store did not say. */
+    private static String verified(JsonNode value, String unknown) {
+        return value == null || !value.isBoolean() ? unknown : value.booleanValue() ? "yes" : "no";
     }
 
     private static String name(JsonNode r) {

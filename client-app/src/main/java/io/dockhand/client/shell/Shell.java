@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.function.Supplier;
 
+import io.dockhand.client.output.SafeText;
+
 import org.jline.builtins.ConfigurationPath;
 import org.jline.console.impl.Builtins;
 import org.jline.console.impl.SystemRegistryImpl;
@@ -89,7 +91,7 @@ public final class Shell {
                 } catch (EndOfFileException e) {
                     return;
                 } catch (Exception e) {
-                    err.println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+                    err.println("error: " + SafeText.line(e.getMessage() == null ? e.toString() : e.getMessage()));
                     err.flush();
                 } finally {
                     // An interrupt (Ctrl-C) that arrived after the command ended must not cancel the next one.

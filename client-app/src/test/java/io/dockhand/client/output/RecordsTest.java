@@ -30,10 +30,35 @@ class RecordsTest {
                       new PrintWriter(out), new Colors(false));
 
         assertThat(out.toString()).isEqualTo("""
-                ID        CONTAINER     NAME   IMAGE       NODE    STATE    CPU%  MEM     OBSERVED
-                9d0c6f1e  3f2a1b4c5d6e  web-1  nginx:1.27  node-1  running  0.50  1.5KiB  2026-11-22T10:15:30Z
-                x         ab                                                -     -       2026-11-22T10:15:00Z
+                ID        CONTAINER     NAME   IMAGE       NODE    STATE    CPU%  MEM     VERIFIED  OBSERVED
+                9d0c6f1e  3f2a1b4c5d6e  web-1  nginx:1.27  node-1  running  0.50  1.5KiB  ?         2026-11-22T10:15:30Z
+                x         ab                                                -     -       ?         2026-11-22T10:15:00Z
                 """);
+    }
+
+    @Test
+    void verifiedReadsYesNoOrUnknown() throws Exception {
+        StringWriter out = new StringWriter();
+        Records.table(List.of(record("{\"id\":\"a\",\"verified\":true}"),
+                              record("{\"id\":\"b\",\"verified\":false}"),
+                              record("{\"id\":\"c\",\"verified\":\"true\"}"),
+                              record("{\"id\":\"d\"}")),
+                      new PrintWriter(out), new Colors(false));
+
+        assertThat(out.toString().lines().skip(1).map(l -> l.replaceAll(" +", " ")))
+                .containsExactly("a - - yes", "b - - no", "c - - ?", "d - - ?");
+    }
+
+    @Test
+    void theDetailViewSaysWhetherTheRecordIsVerifiedUnknownWhenAbsent() throws Exception {
+        StringWriter vouched = new StringWriter();
+        Records.detail(record("{\"id\":\"a\",\"node\":\"n1\",\"verified\":true,\"task\":\"t\"}"),
+                       new PrintWriter(vouched), new Colors(false));
+        StringWriter old = new StringWriter();
+        Records.detail(record("{\"id\":\"a\"}"), new PrintWriter(old), new Colors(false));
+
+        assertThat(vouched.toString()).isEqualTo("id        a\nnode      n1\nverified  yes\ntask      t\n");
+        assertThat(old.toString()).isEqualTo("id        a\nverified  unknown\n");
     }
 
     @Test
