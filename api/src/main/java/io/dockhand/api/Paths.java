@@ -15,6 +15,8 @@ public final class Paths {
 
     /** A container's facts about itself, asked of its node's agent. */
     public static final String AGENT_SELF = "/v1/self";
+    /** The caller's facts stored in the store by its agent, which vouches for them: the record is verified. */
+    public static final String AGENT_SELF_RECORDS = AGENT_SELF + "/records";
     /** The agent's node. */
     public static final String AGENT_NODE = "/v1/node";
     /** The original tool's {@code /info/{id}}, answered only about the caller. */
