@@ -69,8 +69,7 @@ final class DockerBuild {
             text(item.getStream());
         }
         if (item.isErrorIndicated()) {
-            String message = item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
-                    ? item.getErrorDetail().getMessage() : item.getError();
+            String message = item.getErrorDetail() == null ? null : item.getErrorDetail().getMessage();
             error.compareAndSet(null, message == null ? "The build failed" : message.strip());
             text((message == null ? "The build failed" : message) + "\n");
         }

@@ -28,8 +28,6 @@ import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.EventType;
-import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.WaitResponse;
 import com.github.dockerjava.core.DockerClientConfig;
 
@@ -76,7 +74,9 @@ public final class DockerDriver implements TaskDriver {
         if (spec.tag() != null) {
             command.withTags(Set.of(spec.tag()));
         }
-        return DockerBuild.run(command, spec.timeout(), log);
+        String built = DockerBuild.run(command, spec.timeout(), log);
+        // The classic builder ends with "Successfully built <short id>": ask for the full one.
+        return calls.ask("inspect built image", () -> questions.inspectImageCmd(built).exec().getId());
     }
 
     @Override
@@ -203,17 +203,7 @@ public final class DockerDriver implements TaskDriver {
     @Override
     public Engine.Subscription logs(String taskId, boolean follow, Consumer<LogLine> onLine, Runnable onEnd) {
         String containerId = container(taskId).getId();
-        LogLines lines = new LogLines(onLine);
-        var command = longCalls.logContainerCmd(containerId).withStdOut(true).withStdErr(true)
-                .withFollowStream(follow).withTailAll();
-        return DockerCalls.stream(command, () -> { }, (Frame frame) -> {
-            LogLine.Stream stream = frame.getStreamType() == StreamType.STDERR
-                    ? LogLine.Stream.STDERR : LogLine.Stream.STDOUT;
-            lines.accept(stream, frame.getPayload());
-        }, () -> {
-            lines.flush();
-            onEnd.run();
-        });
+        return DockerLogs.follow(longCalls, containerId, follow, calls.timeout(), onLine, onEnd);
     }
 
     @Override

@@ -20,6 +20,8 @@ final class LogLines {
 
     private final Consumer<LogLine> onLine;
     private final Map<LogLine.Stream, ByteArrayOutputStream> pending = new EnumMap<>(LogLine.Stream.class);
+    private final Map<LogLine.Stream, Long> seen = new EnumMap<>(LogLine.Stream.class);
+    private final Map<LogLine.Stream, Long> skip = new EnumMap<>(LogLine.Stream.class);
 
     LogLines(Consumer<LogLine> onLine) {
         this.onLine = onLine;
@@ -27,7 +29,12 @@ final class LogLines {
 
     void accept(LogLine.Stream stream, byte[] bytes) {
         ByteArrayOutputStream line = pending.computeIfAbsent(stream, s -> new ByteArrayOutputStream());
-        for (byte b : bytes) {
+        long skipping = skip.getOrDefault(stream, 0L);
+        int from = (int) Math.min(skipping, bytes.length);
+        skip.put(stream, skipping - from);
+        seen.merge(stream, (long) (bytes.length - from), Long::sum);
+        for (int i = from; i < bytes.length; i++) {
+            byte b = bytes[i];
             if (b == '\n') {
                 emit(stream, line);
             } else {
@@ -37,6 +44,15 @@ final class LogLines {
                 }
             }
         }
+    }
+
+    /**
+     * Prepares for a second reading of the same log from its start: what was passed on already is skipped, the
+     * rest is passed on. (The engine's followed log can end before the last output of a task that exits.)
+     */
+    void reread() {
+        skip.clear();
+        skip.putAll(seen);
     }
 
     /** Passes on what is left of each stream without a line end. */

@@ -22,7 +22,9 @@ import io.dockhand.agent.engine.StatsSample;
 public interface TaskDriver extends AutoCloseable {
 
     /**
-     * Builds an image from a build context, as {@code docker build} does, never pulling a base image.
+     * Builds an image from a build context, as {@code docker build} does. Base images on the node are used as they
+     * are, never refreshed from a registry; one that is missing is still looked for in its registry by the engine
+     * (Docker's {@code pull=false} does not prevent that), so an offline node fails the build.
      *
      * @param spec    tag and labels of the image
      * @param context a tar stream of the context (a {@code Dockerfile} at its root), read once, never held whole
