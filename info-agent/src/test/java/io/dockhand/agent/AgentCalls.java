@@ -3,6 +3,7 @@ package io.dockhand.agent;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -28,12 +29,24 @@ final class AgentCalls {
     private final DockerFixture docker;
     private final String gateway;
     private final int port;
-    private final HttpClient host = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient host;
 
     AgentCalls(DockerFixture docker, String gateway, int port) {
         this.docker = docker;
         this.gateway = gateway;
         this.port = port;
+        this.host = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /**
+     * Calls from the host only, from a chosen loopback source address (any of 127.0.0.0/8 on Linux), which is how
+     * the agent tells callers apart without Docker.
+     */
+    AgentCalls(int port, InetAddress source) {
+        this.docker = null;
+        this.gateway = null;
+        this.port = port;
+        this.host = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).localAddress(source).build();
     }
 
     /** An answer: status, headers (names in any case), raw body and, when it is JSON, the parsed body. */

@@ -1,0 +1,37 @@
+package io.dockhand.agent.executor;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * What to call an image being built.
+ *
+ * @param tag     the reference to tag it with ({@code name:tag} or {@code host:port/name:tag}, lower case), or null for an untagged image
+ * @param labels  labels for the image; keys under {@link TaskSpec#RESERVED_LABEL_PREFIX} are the driver's
+ * @param timeout how long the build may take before it is abandoned; null for {@link #DEFAULT_TIMEOUT}
+ */
+public record BuildSpec(String tag, Map<String, String> labels, Duration timeout) {
+
+    /** How long a build may take unless its spec says otherwise. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
+
+    private static final Pattern TAG = Pattern.compile(
+            "([a-z0-9][a-z0-9.-]*(:[0-9]{1,5})?/)?[a-z0-9][a-z0-9._/-]{0,127}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?");
+
+    public BuildSpec {
+        if (tag != null && !TAG.matcher(tag).matches()) {
+            throw new IllegalArgumentException("Not an image reference: " + tag);
+        }
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new IllegalArgumentException("Build timeout must be positive: " + timeout);
+        }
+        timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+        labels = Map.copyOf(labels == null ? Map.of() : labels);
+        for (String key : labels.keySet()) {
+            if (key.startsWith(TaskSpec.RESERVED_LABEL_PREFIX)) {
+                throw new IllegalArgumentException("Label " + key + " is reserved for the driver");
+            }
+        }
+    }
+}
