@@ -1,5 +1,8 @@
 package io.dockhand.agent;
 
+import java.time.Duration;
+import java.util.Optional;
+
 import io.dockhand.agent.engine.ContainerNotFoundException;
 import io.dockhand.agent.engine.DockerEngine;
 import io.dockhand.agent.engine.Engine;
@@ -30,13 +33,13 @@ public final class AgentServer implements AutoCloseable {
 
     /** Connects to the engine named by the {@code docker} and {@code agent} config and serves on {@code server}. */
     public static AgentServer start(Config config) {
-        AgentConfig settings = AgentConfig.create(config);
+        AgentSettings settings = AgentSettings.create(config);
         return start(config, DockerEngine.connect(settings.dockerHost(), settings.engineTimeout()));
     }
 
     /** Serves on {@code server} config with this engine, which the server closes when it closes. */
     public static AgentServer start(Config config, Engine engine) {
-        AgentConfig settings = AgentConfig.create(config);
+        AgentSettings settings = AgentSettings.create(config);
         EngineWatch watch = new EngineWatch(engine, settings.refreshInterval());
         try {
             watch.start();
@@ -50,7 +53,7 @@ public final class AgentServer implements AutoCloseable {
     }
 
     /** The agent's web server: its routes and how its failures become problems. */
-    static WebApp.Builder web(Config server, Engine engine, EngineWatch watch, AgentConfig settings) {
+    static WebApp.Builder web(Config server, Engine engine, EngineWatch watch, AgentSettings settings) {
         Callers callers = new Callers(engine, watch, settings.token());
         return WebApp.builder("dockhand-agent")
                 .config(server)
@@ -63,7 +66,11 @@ public final class AgentServer implements AutoCloseable {
                 .problem(Mapping.of(EngineUnavailableException.class, 503, "engine-unavailable",
                                     "Docker Engine unavailable").retryAfter(1)
                                  .detail(e -> "The node's Docker Engine did not answer in time; try again shortly."))
+                .problem(Mapping.of(StoreClient.StoreUnreachableException.class, 502, "store-unreachable",
+                                    "Store unreachable").retryAfter(1))
                 .register(new SelfService(engine, watch, callers))
+                .register(new ReportService(callers, watch, Optional.ofNullable(settings.store())
+                        .map(store -> new StoreClient(store, settings.token(), Duration.ofSeconds(10)))))
                 .register(new NodeService(engine, callers));
     }
 

@@ -3,8 +3,6 @@ package io.dockhand.agent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Optional;
 
 import io.dockhand.agent.engine.Attachment;
@@ -13,9 +11,9 @@ import io.dockhand.agent.engine.ContainerNotFoundException;
 import io.dockhand.agent.engine.Engine;
 import io.dockhand.agent.watch.EngineWatch;
 
+import io.dockhand.web.ClusterToken;
 import io.dockhand.web.ProblemException;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
 /**
@@ -26,16 +24,14 @@ import io.helidon.webserver.http.ServerRequest;
  */
 final class Callers {
 
-    private static final String BEARER = "Bearer ";
-
     private final Engine engine;
     private final EngineWatch watch;
-    private final byte[] token;
+    private final ClusterToken token;
 
-    Callers(Engine engine, EngineWatch watch, String token) {
+    Callers(Engine engine, EngineWatch watch, ClusterToken token) {
         this.engine = engine;
         this.watch = watch;
-        this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+        this.token = token;
     }
 
     /**
@@ -44,16 +40,9 @@ final class Callers {
      * @throws ProblemException 401 when it carries a bearer token that is not the configured one
      */
     boolean isOperator(ServerRequest req) {
-        Optional<String> authorization = req.headers().first(HeaderNames.AUTHORIZATION);
-        if (authorization.isEmpty() || !authorization.get().startsWith(BEARER)) {
-            return false;
-        }
-        byte[] presented = authorization.get().substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
-        if (token == null || !MessageDigest.isEqual(token, presented)) {
-            throw ProblemException.unauthorized("bad-token", "The bearer token is not this agent's operator token.");
-        }
-        return true;
+        return token.presentedBy(req);
     }
+
 
     /**
      * The calling container, inspected now.

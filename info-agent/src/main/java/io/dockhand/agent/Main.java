@@ -20,7 +20,7 @@ public final class Main {
     public static void main(String[] args) {
         LogConfig.configureRuntime();
         Config config = Config.create();
-        LOG.log(System.Logger.Level.INFO, "Starting with " + AgentConfig.create(config));
+        LOG.log(System.Logger.Level.INFO, "Starting with " + AgentSettings.create(config));
         AgentServer server = AgentServer.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "dockhand-agent-shutdown"));
         LOG.log(System.Logger.Level.INFO, "Dockhand agent listening on port " + server.port());
