@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.dockhand.client.http.AgentApi;
 import io.dockhand.client.http.FailoverClient;
+import io.dockhand.client.http.ProblemException;
 import io.dockhand.client.http.RequestFailedException;
 import io.dockhand.client.http.ServerApi;
 import io.dockhand.client.output.Format;
@@ -29,8 +30,9 @@ import picocli.CommandLine.Spec;
  * again on every retry, so a post made while a replica dies is stored once.
  */
 @Command(name = "post", mixinStandardHelpOptions = true, versionProvider = ClientCommand.Version.class,
-         description = {"Asks the agent for this container's facts and stores them; prints the stored record's id "
-                 + "and a one-line summary."})
+         description = {"Has the agent store this container's facts, vouching for them (the record is verified; "
+                 + "an agent without a store hands the facts over and they are stored unverified); prints the "
+                 + "stored record's id and a one-line summary."})
 final class PostCommand implements Callable<Integer> {
     private static final Duration SHORTEST_PERIOD = Duration.ofMillis(100);
 
@@ -95,9 +97,20 @@ final class PostCommand implements Callable<Integer> {
         return status;
     }
 
+    /**
+     * One post: the agent stores this container's facts with its word for them (verified); an agent that cannot
+     * (an older one, or one without a store) hands over the facts and the client stores them itself (unverified).
+     */
     private static JsonNode postOnce(AgentApi agent, ServerApi server) throws InterruptedException {
-        byte[] facts = agent.self().body();
-        return server.store(facts, UUID.randomUUID().toString());
+        String key = UUID.randomUUID().toString();
+        try {
+            return agent.report(key);
+        } catch (ProblemException e) {
+            if (e.status() != 404 && e.status() != 405 && e.status() != 501) {
+                throw e;
+            }
+        }
+        return server.store(agent.self().body(), key);
     }
 
     private void print(JsonNode stored, Settings settings, PrintWriter out, boolean stream) {

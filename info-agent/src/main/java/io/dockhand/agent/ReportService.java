@@ -39,7 +39,7 @@ final class ReportService implements Routes.Resource {
 
     private void report(ServerRequest req, ServerResponse res) throws JsonProcessingException {
         ContainerInfo self = callers.self(req);
-        StoreClient client = store.orElseThrow(() -> new ProblemException(503, "no-store", "No store configured",
+        StoreClient client = store.orElseThrow(() -> new ProblemException(501, "no-store", "No store configured",
                 "This agent has no store to report to (agent.store); post the record to the store yourself."));
         byte[] facts = Json.MAPPER.writeValueAsBytes(Facts.of(self, watch.node(), watch.usage(self.id()),
                                                               java.time.Instant.now()));

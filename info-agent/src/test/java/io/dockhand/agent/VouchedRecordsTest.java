@@ -88,7 +88,7 @@ class VouchedRecordsTest {
     @Test
     void saysSoWhenItHasNoStoreOrTheStoreRefusesItsToken() throws Exception {
         Map<String, Object> noStore = callsFrom(agentWithoutStore, "127.0.0.1")
-                .fromHost("POST", "/v1/self/records", null).assertProblem(503);
+                .fromHost("POST", "/v1/self/records", null).assertProblem(501);
         assertThat(noStore).containsEntry("type", "/problems/no-store");
         Map<String, Object> refused = callsFrom(lostAgent, "127.0.0.1")
                 .fromHost("POST", "/v1/self/records", null).assertProblem(401);

@@ -5,14 +5,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.StringJoiner;
 
+import io.dockhand.api.Paths;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** The store's records API ({@code /api/v1/...}), reached through a {@link FailoverClient}. */
 public final class ServerApi {
     /** The path that answers the store's name and version. */
-    public static final String VERSION = "/api/v1/version";
-    static final String RECORDS = "/api/v1/records";
-    static final String CONTAINERS = "/api/v1/containers";
+    public static final String VERSION = Paths.SERVER_VERSION;
+    static final String RECORDS = Paths.RECORDS;
+    static final String CONTAINERS = Paths.CONTAINERS;
 
     private final FailoverClient client;
 
