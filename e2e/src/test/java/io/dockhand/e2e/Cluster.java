@@ -59,6 +59,8 @@ final class Cluster implements AutoCloseable {
     private boolean started;
     /** The swarm is this run's own (made by it): close() leaves it. */
     private boolean ownSwarm;
+    /** This run has called {@code docker swarm init}: only then may close() leave a swarm. */
+    private boolean swarmInitCalled;
     /** This run put dockhand.data=true on the node of local.sh's swarm: close() takes it off again. */
     private boolean dataLabelAdded;
     private Thread shutdownHook;
@@ -110,6 +112,7 @@ final class Cluster implements AutoCloseable {
         String node;
         if (ownSwarm) {
             // Loopback is enough for one node and exists on every machine.
+            swarmInitCalled = true;
             Docker.ok("swarm", "init", "--advertise-addr", "127.0.0.1");
             node = Docker.ok("info", "--format", "{{.Swarm.NodeID}}");
             Docker.ok("node", "update", "--label-add", OWN_SWARM, "--label-add", "dockhand.data=true", node);
@@ -372,7 +375,7 @@ final class Cluster implements AutoCloseable {
         List<String> problems = new ArrayList<>();
         Teardown.attempt(problems, () -> Teardown.removeContainersLabelled(testLabel()));
         Teardown.attempt(problems, () -> Teardown.removeStack(stack));
-        if (ownSwarm) {
+        if (ownSwarm && swarmInitCalled) {
             Teardown.attempt(problems, () -> {
                 if (!"inactive".equals(Docker.ok("info", "--format", "{{.Swarm.LocalNodeState}}"))) {
                     Docker.ok("swarm", "leave", "--force");
