@@ -90,6 +90,16 @@ remove_data_label() {
   fi
 }
 
+# The cluster token, a swarm secret made once per cluster (the store and the agents read it; see swarm-stack.yml).
+TOKEN_SECRET=dockhand_token
+ensure_token_secret() {
+  if docker secret inspect "$TOKEN_SECRET" >/dev/null 2>&1; then
+    return 0
+  fi
+  log "creating the cluster token (swarm secret $TOKEN_SECRET)"
+  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' | docker secret create "$TOKEN_SECRET" - >/dev/null
+}
+
 stack_exists() { [ -n "$(docker stack ls --format '{{.Name}}' | grep -x "$1" || true)" ]; }
 
 # Deploys (or updates) the stack; services whose image was rebuilt ($@: image names) are rolled so they run it.

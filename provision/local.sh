@@ -48,6 +48,7 @@ up() {
   build_images_tracking_changes
   ensure_swarm
   add_data_label
+  ensure_token_secret
   deploy_stack "$STACK" "${CHANGED_IMAGES[@]}"
   wait_stack "$STACK" "$DOCKHAND_PORT" 300
   local run="docker run -it --rm --network ${STACK}_net dockhand/client"
@@ -76,6 +77,9 @@ down() {
     return 0
   fi
   remove_stack "$STACK"
+  if docker secret inspect "$TOKEN_SECRET" >/dev/null 2>&1; then
+    docker secret rm "$TOKEN_SECRET" >/dev/null || log "the cluster token $TOKEN_SECRET is still in use: left"
+  fi
   if node_labels | grep -q "\"$CREATED_LABEL\":\"local.sh\""; then
     log "leaving the swarm that 'up' started ..."
     docker swarm leave --force >/dev/null

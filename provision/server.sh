@@ -30,6 +30,7 @@ umask 077
 docker swarm join-token -q worker > "$DOCKHAND_ROOT/provision/.join-token"
 log "join token written to provision/.join-token"
 add_data_label
+ensure_token_secret
 if [ "$(systemd-detect-virt 2>/dev/null || true)" = qemu ]; then
   # Software emulation (no KVM): JVMs start in minutes; provision/vagrant-emulation.yml gives them the time.
   log "software emulation: deploying with provision/vagrant-emulation.yml (slow-start health checks, C1 JIT)"

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What a user does: run the client in a container on the stack's overlay network, {@code post}, then {@code get}.
- * The record must carry the posting container's own id and image, which the client learned from its node's agent.
+ * The record must carry the posting container's own id and image, read by its node's agent, which stored it with
+ * the cluster token: the record is verified.
  */
 @Order(1)
 @ExtendWith(ClusterExtension.class)
@@ -54,5 +55,6 @@ class ClientIT {
         assertThat(record.path("imageId").asText())
                 .isEqualTo(Docker.ok("inspect", "--format", "{{.Image}}", posting));
         assertThat(record.path("networks").has(cluster.network())).as("networks of %s", record).isTrue();
+        assertThat(record.path("verified").asBoolean()).as("the agent vouched for %s", record).isTrue();
     }
 }

@@ -85,6 +85,21 @@ final class Cluster implements AutoCloseable {
         }
     }
 
+    /** The stack's own cluster token, a swarm secret the stack's server and agent read. */
+    private static void createTokenSecret(String name) {
+        try {
+            Path file = Files.createTempFile("dockhand-e2e-token", "");
+            try {
+                Files.writeString(file, java.util.UUID.randomUUID().toString());
+                Docker.ok("secret", "create", "--label", "io.dockhand.test=e2e", name, file.toString());
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Log lines of the test run, with a prefix so they stand out in Maven's output. */
     static void log(String message) {
         System.out.println("[e2e] " + message);
@@ -139,9 +154,11 @@ final class Cluster implements AutoCloseable {
             }
             agentUrl = "http://" + gateway + ":" + agentPort;
         }
+        String tokenSecret = Teardown.tokenSecret(stack);
+        createTokenSecret(tokenSecret);
         Docker.Result deploy = Docker.run(Docker.DEFAULT_TIMEOUT,
                 Map.of("DOCKHAND_PORT", Integer.toString(port), "DOCKHAND_AGENT_PORT", Integer.toString(agentPort),
-                       "DOCKHAND_TAG", IMAGE_TAG),
+                       "DOCKHAND_TAG", IMAGE_TAG, "DOCKHAND_TOKEN_SECRET", tokenSecret),
                 "stack", "deploy", "--resolve-image", "never", "-c", root.resolve("swarm-stack.yml").toString(), stack);
         deploy.orThrow();
         awaitReady(READY_TIMEOUT);

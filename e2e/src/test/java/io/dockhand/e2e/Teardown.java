@@ -50,6 +50,14 @@ final class Teardown {
         if (!volumes.isEmpty()) {
             throw new IllegalStateException("volumes of stack " + name + " still in use: " + volumes);
         }
+        if (!Docker.lines(Docker.ok("secret", "ls", "-q", "--filter", "name=" + tokenSecret(name))).isEmpty()) {
+            Docker.run("secret", "rm", tokenSecret(name));
+        }
+    }
+
+    /** The cluster-token secret a test stack gets (the user's stack keeps {@code dockhand_token}). */
+    static String tokenSecret(String stack) {
+        return stack + "_token";
     }
 
     /** Removes images by name (only those tags: layers another tag uses stay), ignoring those not there. */
