@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.dockhand.api.Paths;
+import io.dockhand.server.db.AutoServerBind;
 import io.dockhand.server.db.Database;
 import io.dockhand.server.db.StoreUnavailableException;
 import io.dockhand.server.records.AmbiguousIdException;
@@ -41,6 +42,9 @@ public final class StoreServer implements AutoCloseable {
     /** Opens the database named by {@code store} config and serves on {@code server} config. */
     public static StoreServer start(Config config) {
         StoreSettings settings = StoreSettings.create(config.get("store"));
+        if (settings.url().contains("AUTO_SERVER=TRUE")) {
+            AutoServerBind.apply(config.get("store"), config.get("server"));
+        }
         Database database = Database.open(settings);
         try {
             Clock clock = Clock.systemUTC();
