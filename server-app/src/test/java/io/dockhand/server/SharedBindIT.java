@@ -27,6 +27,7 @@ class SharedBindIT {
     void servesTheSharedFileOnlyOnTheServersAddress() throws Exception {
         Path dir = Files.createTempDirectory("dockhand-bind");
         try (ServerProcess store = ServerProcess.start(dir, 0, true, "bind")) {
+            assertThat(store.port()).isPositive();
             Properties lock = new Properties();
             try (Reader in = Files.newBufferedReader(dir.resolve("db").resolve("dockhand.lock.db"))) {
                 lock.load(in);
