@@ -79,6 +79,11 @@ public final class AgentServer implements AutoCloseable {
         return web.port();
     }
 
+    /** Every route this server serves (its resources' and the built-in ones). */
+    public java.util.List<io.dockhand.web.Routes.Route> routes() {
+        return web.routes();
+    }
+
     @Override
     public void close() {
         web.close();

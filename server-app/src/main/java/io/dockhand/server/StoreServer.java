@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.dockhand.api.Paths;
+import io.dockhand.server.db.AutoServerBind;
 import io.dockhand.server.db.Database;
 import io.dockhand.server.db.StoreUnavailableException;
 import io.dockhand.server.records.AmbiguousIdException;
@@ -42,6 +43,9 @@ public final class StoreServer implements AutoCloseable {
     /** Opens the database named by {@code store} config and serves on {@code server} config. */
     public static StoreServer start(Config config) {
         StoreSettings settings = StoreSettings.create(config.get("store"));
+        if (settings.url().contains("AUTO_SERVER=TRUE")) {
+            AutoServerBind.apply(config.get("store"), config.get("server"));
+        }
         Database database = Database.open(settings);
         try {
             Clock clock = Clock.systemUTC();
@@ -91,6 +95,11 @@ public final class StoreServer implements AutoCloseable {
     /** The port the server listens on. */
     public int port() {
         return web.port();
+    }
+
+    /** Every route this server serves (its resources' and the built-in ones). */
+    public java.util.List<io.dockhand.web.Routes.Route> routes() {
+        return web.routes();
     }
 
     @Override

@@ -125,6 +125,8 @@ class BadInputTest {
             "limit=1001|invalid-limit|1 to 1000",
             "limit=ten|invalid-limit|ten",
             "limit=|empty-parameter|limit",
+            "limit|empty-parameter|limit",
+            "cursor&limit=5|empty-parameter|cursor",
             "cursor=garbage|invalid-cursor|nextCursor",
             "cursor=djE6eDp5|invalid-cursor|nextCursor",
             "since=yesterday|invalid-since|ISO-8601",
@@ -135,6 +137,16 @@ class BadInputTest {
     void rejectsBadPagingAndFilterParameters(String query, String slug, String detail, Http http) {
         assertProblem(http.get("/api/v1/records?" + query), 400, slug, detail);
         assertProblem(http.get("/api/v1/containers?" + query), 400, slug, detail);
+    }
+
+    @Test
+    void readsAMediaTypeWhateverItsCaseAndNamesNoClassInAJsonError(Http http) {
+        String body = "{\"containerId\":\"abcdefabcdef\"," + OBSERVED + "}";
+        assertThat(http.post("/api/v1/records", "APPLICATION/JSON", body, null).status()).isEqualTo(201);
+        assertThat(http.post("/api/v1/records", "Application/Problem+JSON", body, null).status()).isEqualTo(201);
+        Http.Answer twice = http.postJson("/api/v1/records", "{}{}");
+        assertProblem(twice, 400, "malformed-json", "not valid JSON");
+        assertThat(twice.body()).doesNotContain("com.fasterxml", "jackson", "`");
     }
 
     @Test

@@ -29,10 +29,19 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts the jar on {@code port} (0: any free port) with its database under {@code dir}, and waits for it. */
     static ServerProcess start(Path dir, int port, boolean shared, String name) throws IOException {
+        return start(dir, port, shared, name, List.of());
+    }
+
+    /** As {@link #start(Path, int, boolean, String)}, with options for the JVM ({@code -Xmx128m}). */
+    static ServerProcess start(Path dir, int port, boolean shared, String name, List<String> jvmOptions)
+            throws IOException {
         String jar = System.getProperty("dockhand.server.jar", "target/server-app.jar");
         String java = ProcessHandle.current().info().command().orElse("java");
         Path log = dir.resolve(name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-jar", jar))
+        List<String> command = new java.util.ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true);
         builder.environment().put("SERVER_PORT", Integer.toString(port));
         builder.environment().put("SERVER_HOST", "127.0.0.1");

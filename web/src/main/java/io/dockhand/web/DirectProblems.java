@@ -45,6 +45,23 @@ final class DirectProblems {
         String path = Text.printable(question < 0 ? target : target.substring(0, question), 200);
         String query = question < 0 ? "" : target.substring(question + 1);
         String instance = path.isEmpty() ? null : path;
+        boolean parsed = request.method() != null && !request.method().isEmpty() && !target.isEmpty();
+        boolean clientFault = type == EventType.BAD_REQUEST || type == EventType.HTTP_VERSION_NOT_SUPPORTED
+                || type == EventType.INTERNAL_ERROR && !parsed;
+        if (clientFault && status.code() >= 500) {
+            // The client's bytes are at fault, whatever Helidon's status says: 501 for a transfer coding it does
+            // not know, 505 for HTTP/1.0 (the same major version, which RFC 9110 15.6.6 does not cover), 500 for a
+            // request line it could not parse (a NUL in the method). A 4xx says so; the connection closes.
+            String detail = type == EventType.HTTP_VERSION_NOT_SUPPORTED
+                    ? "HTTP/1.0 is not supported; send HTTP/1.1 (ApacheBench speaks only HTTP/1.0: use wrk or hey)."
+                    : type == EventType.INTERNAL_ERROR ? "The request line is malformed and was not processed."
+                      : badRequestDetail(path, query, message);
+            if (type == EventType.INTERNAL_ERROR) {
+                LOG.log(System.Logger.Level.DEBUG, "Unparsable request refused: " + message);
+            }
+            return response(Status.BAD_REQUEST_400, headers, false,
+                             Problem.of("bad-request", "Bad request", 400, detail, instance));
+        }
         Problem problem = switch (type) {
             case BAD_REQUEST -> Problem.of("bad-request", "Bad request", status.code(),
                     badRequestDetail(path, query, message), instance);
@@ -58,11 +75,16 @@ final class DirectProblems {
             default -> Problem.of("http-" + status.code(), status.reasonPhrase(), status.code(),
                     "The server could not process the request (" + status.reasonPhrase() + ").", instance);
         };
+        return response(status, headers, type.keepAlive(), problem);
+    }
+
+    private static TransportResponse response(Status status, ServerResponseHeaders headers, boolean keepAlive,
+                                              Problem problem) {
         return TransportResponse.builder()
                 .status(status)
                 .headers(headers)
                 .header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                .keepAlive(type.keepAlive())
+                .keepAlive(keepAlive)
                 .entity(Problems.bytes(problem))
                 .build();
     }
@@ -80,7 +102,7 @@ final class DirectProblems {
                     + " digits.";
         }
         String first = message == null ? "" : message.lines().findFirst().orElse("").strip();
-        if (first.endsWith(":")) {
+        while (first.endsWith(":") || first.endsWith(".")) {
             first = first.substring(0, first.length() - 1);
         }
         if (first.isEmpty() || first.equals(HELIDON_GENERIC)) {

@@ -35,7 +35,20 @@ public final class Json {
                 .build());
     }
 
+    /** A backquoted Java class name in Jackson's messages ({@code `com.fasterxml...JsonNode`}). */
+    private static final java.util.regex.Pattern CLASS_NAME = java.util.regex.Pattern.compile(
+            "\\s*\\(bound as `[^`]*`\\)|:?\\s*not allowed as per `[^`]*`|`[\\w$]+(\\.[\\w$]+)+`");
+
     private Json() {
+    }
+
+    /**
+     * What Jackson found wrong, fit for a client: control characters replaced, cut short, and without the Java
+     * class names Jackson puts in some messages ({@code {}{}} says "bound as `...JsonNode`").
+     */
+    public static String describe(com.fasterxml.jackson.core.JacksonException e) {
+        String message = e.getOriginalMessage() == null ? "malformed" : e.getOriginalMessage();
+        return Text.printable(CLASS_NAME.matcher(message).replaceAll("").strip(), 200);
     }
 
     /**

@@ -11,6 +11,7 @@ import io.dockhand.api.Problem;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.media.jackson.JacksonRuntimeException;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -93,6 +94,20 @@ public final class Problems {
             send(res, Problem.of("http-" + code, e.status().reasonPhrase(), code, detail, req.path().path()));
         });
         routing.error(Exception.class, (req, res, e) -> {
+            var fault = ClientFaults.of(e, req.path().path());
+            if (fault.isPresent()) {
+                LOG.log(Level.DEBUG, "Client fault on " + req.path().path(), e);
+                if (fault.get().close()) {
+                    res.header(HeaderNames.CONNECTION, "close");
+                }
+                send(res, fault.get().problem());
+                if (fault.get().close()) {
+                    // a header alone does not end Helidon's connection: it would parse the rest of the broken
+                    // body as the next request (a second response, or a smuggled request answered)
+                    throw new CloseConnectionException("The request body's framing is broken");
+                }
+                return;
+            }
             LOG.log(Level.ERROR, "Unexpected failure on " + req.prologue().method() + " " + req.path().path(), e);
             send(res, Problem.of("internal", "Internal server error", 500,
                     "The server failed unexpectedly; the failure is in its log.", req.path().path()));
@@ -103,7 +118,7 @@ public final class Problems {
     static String malformedJson(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof JacksonException jackson) {
-                return "The body is not valid JSON: " + Text.printable(jackson.getOriginalMessage(), 200)
+                return "The body is not valid JSON: " + Json.describe(jackson)
                         + (jackson.getLocation() == null ? "" : " (line " + jackson.getLocation().getLineNr()
                         + ", column " + jackson.getLocation().getColumnNr() + ")") + ".";
             }

@@ -27,10 +27,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class WebApp implements AutoCloseable {
     private final WebServer server;
     private final MetricsResource metrics;
+    private final List<Routes.Route> routes;
 
-    private WebApp(WebServer server, MetricsResource metrics) {
+    private WebApp(WebServer server, MetricsResource metrics, List<Routes.Route> routes) {
         this.server = server;
         this.metrics = metrics;
+        this.routes = routes;
     }
 
     /** A builder for a server called {@code name} in its version answer ({@code dockhand-server}, ...). */
@@ -41,6 +43,11 @@ public final class WebApp implements AutoCloseable {
     /** The port the server listens on. */
     public int port() {
         return server.port();
+    }
+
+    /** Every route the server serves, the built-in ones too: what tests generate requests from. */
+    public List<Routes.Route> routes() {
+        return routes;
     }
 
     /** The server's meter registry. */
@@ -144,7 +151,7 @@ public final class WebApp implements AutoCloseable {
                     .routing(this::routing)
                     .build()
                     .start();
-            return new WebApp(webServer, metrics);
+            return new WebApp(webServer, metrics, routes.all());
         }
     }
 }

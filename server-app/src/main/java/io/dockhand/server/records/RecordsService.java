@@ -150,7 +150,8 @@ public final class RecordsService implements Routes.Resource {
         if (values.size() > 1) {
             throw ProblemException.badRequest("repeated-parameter", name + " may be given once.");
         }
-        String value = values.get(0);
+        // "?limit" (no '='): Helidon knows the name but holds no value for it
+        String value = values.isEmpty() ? "" : values.get(0);
         if (value.isEmpty()) {
             throw ProblemException.badRequest("empty-parameter", name + " must not be empty.");
         }

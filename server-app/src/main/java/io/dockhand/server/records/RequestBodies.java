@@ -37,8 +37,9 @@ final class RequestBodies {
     /** A JSON object sent as {@code application/json} (or {@code +json}). */
     static JsonBody readObject(ServerRequest req, int maxBytes) {
         HttpMediaType type = req.headers().contentType().orElseThrow(() -> unsupported("no Content-Type"));
-        String subtype = type.mediaType().subtype();
-        if (!"application".equals(type.mediaType().type())
+        // media types are case-insensitive (RFC 9110 8.3.1): APPLICATION/JSON is JSON
+        String subtype = type.mediaType().subtype().toLowerCase(java.util.Locale.ROOT);
+        if (!"application".equalsIgnoreCase(type.mediaType().type())
                 || !("json".equals(subtype) || subtype.endsWith("+json"))) {
             throw unsupported("Content-Type " + type.mediaType().text());
         }
@@ -67,7 +68,7 @@ final class RequestBodies {
             node = Json.MAPPER.readTree(bytes);
         } catch (JacksonException e) {
             throw ProblemException.badRequest("malformed-json", "The body is not valid JSON: "
-                    + e.getOriginalMessage() + location(e));
+                    + Json.describe(e) + location(e));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
