@@ -6,7 +6,8 @@
 # 2. picks the base image: $BASE_IMAGE if set; else eclipse-temurin:21-jre if it is here or can be pulled
 #    within $DOCKHAND_PULL_TIMEOUT seconds (default 60; DOCKHAND_OFFLINE=1 skips the attempt); else the
 #    offline base dockhand/jre:21 (provision/offline-base.sh builds it once);
-# 3. builds each image, printing which one and how long it took.
+# 3. builds each image as dockhand/<name>:$DOCKHAND_TAG (default latest), printing which one and how long it
+#    took. The end-to-end test builds its own with DOCKHAND_TAG=e2e, leaving the :latest of a running stack be.
 # Usage: provision/build-images.sh [--no-package] [--quiet] [module...]   (modules: server-app info-agent
 #        client-app gateway; default $DOCKHAND_MODULES, else all). Idempotent: unchanged sources rebuild from
 #        Docker's cache.
@@ -22,7 +23,7 @@ for arg in "$@"; do
   case "$arg" in
     --no-package) package=false ;;
     --quiet) quiet=true ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     -*) die "unknown option $arg" ;;
     *) modules+=("$arg") ;;
   esac
@@ -83,18 +84,19 @@ else
 fi
 
 # 3. The images.
+tag=${DOCKHAND_TAG:-latest}
 i=0
 for m in "${modules[@]}"; do
   i=$((i + 1))
   image=$(image_of "$m")
-  log "[$i/${#modules[@]}] building $image from $m/ on $base ..."
+  log "[$i/${#modules[@]}] building $image:$tag from $m/ on $base ..."
   start=$SECONDS
   if $quiet; then
     out=$(mktemp)
-    docker build -q --build-arg "BASE_IMAGE=$base" -t "$image:latest" "$m" >"$out" 2>&1 || { cat "$out" >&2; rm -f "$out"; die "building $image failed"; }
+    docker build -q --build-arg "BASE_IMAGE=$base" -t "$image:$tag" "$m" >"$out" 2>&1 || { cat "$out" >&2; rm -f "$out"; die "building $image failed"; }
     rm -f "$out"
   else
-    docker build --build-arg "BASE_IMAGE=$base" -t "$image:latest" "$m"
+    docker build --build-arg "BASE_IMAGE=$base" -t "$image:$tag" "$m"
   fi
-  log "[$i/${#modules[@]}] $image ready in $((SECONDS - start)) s ($(image_id "$image:latest" | cut -c8-19))"
+  log "[$i/${#modules[@]}] $image ready in $((SECONDS - start)) s ($(image_id "$image:$tag" | cut -c8-19))"
 done

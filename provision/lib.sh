@@ -103,7 +103,7 @@ deploy_stack() {
   if $existed; then
     for image in "$@"; do
       service=$(docker service ls --filter "label=com.docker.stack.namespace=$stack" --format '{{.Name}} {{.Image}}' |
-                awk -v img="$image:latest" '$2 == img {print $1}')
+                awk -v img="$image:${DOCKHAND_TAG:-latest}" '$2 == img {print $1}')
       [ -n "$service" ] || continue
       log "$image was rebuilt: rolling $service onto it"
       docker service update --detach --force --quiet "$service" >/dev/null
@@ -156,10 +156,10 @@ remove_stack() {
 CHANGED_IMAGES=()
 build_images_tracking_changes() {
   local images=(dockhand/server dockhand/agent dockhand/client dockhand/gateway) before=() i
-  for i in "${!images[@]}"; do before[i]=$(image_id "${images[i]}:latest"); done
+  for i in "${!images[@]}"; do before[i]=$(image_id "${images[i]}:${DOCKHAND_TAG:-latest}"); done
   "$DOCKHAND_ROOT/provision/build-images.sh" "$@"
   CHANGED_IMAGES=()
   for i in "${!images[@]}"; do
-    [ "${before[i]}" = "$(image_id "${images[i]}:latest")" ] || CHANGED_IMAGES+=("${images[i]}")
+    [ "${before[i]}" = "$(image_id "${images[i]}:${DOCKHAND_TAG:-latest}")" ] || CHANGED_IMAGES+=("${images[i]}")
   done
 }

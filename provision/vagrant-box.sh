@@ -108,13 +108,28 @@ vagrant box add --force --name "$NAME" --provider libvirt "$box" >&2
 log "[4/4] done in $((SECONDS - start)) s: $box ($(du -h "$box" | cut -f1)), box $NAME"
 
 # vagrant-libvirt copied earlier builds of this box into libvirt's storage pool (one volume per build); they are
-# the base of no VM once no domain exists, so drop them then (else say how).
+# the base of no VM once no domain exists, so drop them then (else say how). The pool 'default' exists only
+# once something made it (vagrant-libvirt does at its first `vagrant up`): on a fresh host there is none, and
+# nothing to drop.
 if command -v virsh >/dev/null && virsh -c qemu:///system version >/dev/null 2>&1; then
-  prefix="${NAME//\//-VAGRANTSLASH-}_vagrant_box_image_"
-  stale=$(virsh -c qemu:///system vol-list default 2>/dev/null | awk -v p="$prefix" 'index($1, p) == 1 {print $1}')
-  if [ -n "$stale" ] && [ -z "$(virsh -c qemu:///system list --all --name | grep .)" ]; then
-    for v in $stale; do virsh -c qemu:///system vol-delete --pool default "$v" >/dev/null && log "removed the old box volume $v"; done
-  elif [ -n "$stale" ]; then
-    log "older copies of this box are in libvirt's pool 'default' ($(echo $stale)); once no VM uses them: virsh vol-delete --pool default <name>"
+  if ! virsh -c qemu:///system pool-info default >/dev/null 2>&1; then
+    log "libvirt has no storage pool 'default' yet (vagrant up makes it): no old box volumes to drop"
+  elif ! volumes=$(virsh -c qemu:///system vol-list default 2>/dev/null); then
+    log "libvirt's pool 'default' is not active: old box volumes, if any, stay (virsh pool-start default)"
+  else
+    prefix="${NAME//\//-VAGRANTSLASH-}_vagrant_box_image_"
+    stale=$(printf '%s\n' "$volumes" | awk -v p="$prefix" 'index($1, p) == 1 {print $1}')
+    domains=$(virsh -c qemu:///system list --all --name 2>/dev/null | grep . || true)
+    if [ -n "$stale" ] && [ -z "$domains" ]; then
+      for v in $stale; do
+        if virsh -c qemu:///system vol-delete --pool default "$v" >/dev/null; then
+          log "removed the old box volume $v"
+        else
+          log "could not remove the old box volume $v: virsh vol-delete --pool default $v"
+        fi
+      done
+    elif [ -n "$stale" ]; then
+      log "older copies of this box are in libvirt's pool 'default' ($(echo $stale)); once no VM uses them: virsh vol-delete --pool default <name>"
+    fi
   fi
 fi

@@ -28,8 +28,11 @@ class ClientIT {
     void postStoresTheClientContainersOwnFactsAndGetShowsThem(Cluster cluster) throws Exception {
         cluster.awaitReady(Duration.ofMinutes(3));
 
-        String posting = Docker.ok("run", "-d", "--label", cluster.testLabel(), "--network", cluster.network(),
-                                   "dockhand/client", "post");
+        List<String> run = new ArrayList<>(List.of("run", "-d", "--label", cluster.testLabel(), "--network",
+                                                   cluster.network()));
+        run.addAll(cluster.agentOptions());
+        run.addAll(List.of(Cluster.image("client"), "post"));
+        String posting = Docker.ok(run.toArray(String[]::new));
         int exit = Integer.parseInt(Docker.run(Duration.ofMinutes(2), Map.of(), "wait", posting).orThrow());
         Docker.Result postLogs = Docker.run("logs", posting);
         Cluster.log("client post in " + posting.substring(0, 12) + " exited " + exit + ": " + postLogs.out().strip()
@@ -37,7 +40,7 @@ class ClientIT {
         assertThat(exit).as("exit code of `post`; stderr: %s", postLogs.err()).isZero();
 
         Docker.Result get = Docker.run("run", "--rm", "--label", cluster.testLabel(), "--network", cluster.network(),
-                                       "dockhand/client", "get", "--container", posting, "--format", "json");
+                                       Cluster.image("client"), "get", "--container", posting, "--format", "json");
         assertThat(get.exitCode()).as("exit code of `get`; stderr: %s", get.err()).isZero();
         JsonNode page = JSON.readTree(get.out());
         List<JsonNode> records = new ArrayList<>();

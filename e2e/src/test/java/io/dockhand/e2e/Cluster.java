@@ -19,18 +19,32 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A single-node swarm on this machine's engine running the stack under a name of its own, made for one test run
- * and taken apart afterwards: the stack, its containers, network and volume, containers the tests started
- * (labelled {@value #TEST_LABEL}), the swarm and the {@code docker_gwbridge} network it brought.
+ * The stack under a name of its own ({@code dhe2e<run>}), deployed for one test run on this machine's engine and
+ * taken apart afterwards: the stack with its containers, network and volume, the containers the tests started
+ * (labelled {@value #TEST_LABEL}), and the images it built (tagged {@value #IMAGE_TAG}, so the {@code :latest}
+ * images a running {@code dockhand} stack restarts on are never rebuilt by a test).
  *
- * <p>It never works in a swarm it did not create: when the engine is already in one, it refuses with a message.
- * A swarm it created carries the node label {@value #TEST_LABEL}{@code =e2e}, so a swarm left over by a run that
- * was killed is recognized and replaced.
+ * <p>Where it runs:
+ * <ul>
+ *   <li>an engine in no swarm: it makes a single-node swarm of its own (node label {@value #TEST_LABEL}{@code =e2e})
+ *       and leaves it afterwards, with the {@code docker_gwbridge} network it brought;</li>
+ *   <li>the single-node swarm {@code provision/local.sh up} made (node label {@value #LOCAL_SWARM}): it deploys
+ *       beside the user's stack, on a free gateway port and (the user's agent holds {@value #AGENT_PORT}) a free
+ *       agent port, and leaves the swarm, the user's stack, network, volume, node labels and images alone;</li>
+ *   <li>any other swarm: it refuses with a message. It never deploys into a swarm it does not own.</li>
+ * </ul>
+ * What a run that was killed left behind (its swarm, or {@code dhe2e*} stacks in local.sh's swarm) is recognized
+ * and removed first.
  */
 final class Cluster implements AutoCloseable {
     static final String TEST_LABEL = "io.dockhand.test";
     static final int AGENT_PORT = 5002;
+    static final String IMAGE_TAG = "e2e";
     private static final String OWN_SWARM = TEST_LABEL + "=e2e";
+    private static final String LOCAL_SWARM = "dockhand.swarm-created-by=local.sh";
+    private static final String DATA_LABEL_BY_E2E = "dockhand.data-label-by=e2e";
+    private static final String STACK_PREFIX = "dhe2e";
+    private static final List<String> IMAGES = List.of("server", "agent", "client", "gateway");
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
 
     private final Path root;
@@ -38,18 +52,25 @@ final class Cluster implements AutoCloseable {
     private final String stack;
     private final int port;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private int agentPort = AGENT_PORT;
+    private String agentUrl;
     private boolean gwbridgeExisted;
-    private boolean swarmCreated;
+    /** Something was made that close() must take apart. */
+    private boolean started;
+    /** The swarm is this run's own (made by it): close() leaves it. */
+    private boolean ownSwarm;
+    /** This run put dockhand.data=true on the node of local.sh's swarm: close() takes it off again. */
+    private boolean dataLabelAdded;
     private Thread shutdownHook;
 
     private Cluster(Path root, String runId, int port) {
         this.root = root;
         this.runId = runId;
-        this.stack = "dhe2e" + runId;
+        this.stack = STACK_PREFIX + runId;
         this.port = port;
     }
 
-    /** Builds the images, makes the swarm, deploys the stack and waits until the store answers. */
+    /** Builds the images, makes the swarm if needed, deploys the stack and waits until the store answers. */
     static Cluster start(Path root) {
         String runId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
         Cluster cluster = new Cluster(root, runId, freePort());
@@ -69,54 +90,127 @@ final class Cluster implements AutoCloseable {
     }
 
     private void create() {
-        log("run " + runId + ": stack " + stack + ", store published on 127.0.0.1:" + port);
         Docker.ok("version", "--format", "{{.Server.Version}}");
-        refuseForeignSwarm();
-        requireFreeHostPort(AGENT_PORT, "the agent runs on the host network and listens on it");
-        buildImages();
+        ownSwarm = !joinLocalSwarm();
+        if (isFree(AGENT_PORT)) {
+            agentPort = AGENT_PORT;
+        } else {
+            do {
+                agentPort = freePort();
+            } while (agentPort == port);
+        }
+        log("run " + runId + ": stack " + stack + " in " + (ownSwarm ? "a swarm of its own" : "local.sh's swarm")
+                    + ", store published on 127.0.0.1:" + port + ", agent on host port " + agentPort
+                    + ", images dockhand/*:" + IMAGE_TAG);
         gwbridgeExisted = Docker.run("network", "inspect", "docker_gwbridge").ok();
-        swarmCreated = true;
+        started = true;
         shutdownHook = new Thread(this::close, "e2e-teardown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        // Loopback is enough for one node and exists on every machine.
-        Docker.ok("swarm", "init", "--advertise-addr", "127.0.0.1");
-        String node = Docker.ok("info", "--format", "{{.Swarm.NodeID}}");
-        Docker.ok("node", "update", "--label-add", OWN_SWARM, "--label-add", "dockhand.data=true", node);
-        Docker.Result deploy = Docker.run(Docker.DEFAULT_TIMEOUT, Map.of("DOCKHAND_PORT", Integer.toString(port)),
-                                          "stack", "deploy", "--resolve-image", "never", "-c",
-                                          root.resolve("swarm-stack.yml").toString(), stack);
+        buildImages();
+        String node;
+        if (ownSwarm) {
+            // Loopback is enough for one node and exists on every machine.
+            Docker.ok("swarm", "init", "--advertise-addr", "127.0.0.1");
+            node = Docker.ok("info", "--format", "{{.Swarm.NodeID}}");
+            Docker.ok("node", "update", "--label-add", OWN_SWARM, "--label-add", "dockhand.data=true", node);
+        } else {
+            node = Docker.ok("info", "--format", "{{.Swarm.NodeID}}");
+            String labels = nodeLabels();
+            if (!labels.contains("\"dockhand.data\":\"true\"")) {
+                // local.sh labels its node; someone took the label off. Put it back for this run only.
+                dataLabelAdded = true;
+                Docker.ok("node", "update", "--label-add", "dockhand.data=true", "--label-add", DATA_LABEL_BY_E2E,
+                          node);
+            } else {
+                dataLabelAdded = labels.contains(quoted(DATA_LABEL_BY_E2E));
+            }
+        }
+        if (agentPort != AGENT_PORT) {
+            // A container on the stack's overlay network has docker_gwbridge's gateway as its default gateway.
+            String gateway = Docker.ok("network", "inspect", "docker_gwbridge", "--format",
+                                       "{{range .IPAM.Config}}{{if .Gateway}}{{.Gateway}} {{end}}{{end}}")
+                    .split("\\s+")[0];
+            if (gateway.isEmpty()) {
+                throw new IllegalStateException("docker_gwbridge has no gateway address: cannot point the client at "
+                                                        + "the agent on port " + agentPort);
+            }
+            agentUrl = "http://" + gateway + ":" + agentPort;
+        }
+        Docker.Result deploy = Docker.run(Docker.DEFAULT_TIMEOUT,
+                Map.of("DOCKHAND_PORT", Integer.toString(port), "DOCKHAND_AGENT_PORT", Integer.toString(agentPort),
+                       "DOCKHAND_TAG", IMAGE_TAG),
+                "stack", "deploy", "--resolve-image", "never", "-c", root.resolve("swarm-stack.yml").toString(), stack);
         deploy.orThrow();
         awaitReady(READY_TIMEOUT);
     }
 
-    private void refuseForeignSwarm() {
+    /**
+     * Decides where this run deploys: true for the swarm local.sh made, false for one of the run's own (the engine
+     * is in none, or in one a killed run left, which is removed). Any other swarm is refused.
+     */
+    private boolean joinLocalSwarm() {
         String state = Docker.ok("info", "--format", "{{.Swarm.LocalNodeState}}");
         if ("inactive".equals(state)) {
-            return;
+            return false;
         }
-        String labels = Docker.run("node", "inspect", "self", "--format", "{{json .Spec.Labels}}").out();
-        if ("active".equals(state) && labels.contains("\"" + TEST_LABEL + "\":\"e2e\"")) {
+        if (!"active".equals(state)) {
+            throw new IllegalStateException("This Docker engine's swarm is in state '" + state + "'. The end-to-end "
+                    + "test deploys only into a swarm it made itself or one `provision/local.sh up` made, and touches "
+                    + "no other. Fix the engine's swarm (docker info), or skip the end-to-end tests with -De2e.skip.");
+        }
+        String labels = nodeLabels();
+        if (labels.contains(quoted(OWN_SWARM))) {
             log("found a swarm left by an earlier e2e run that did not finish: removing it");
-            for (String old : Docker.lines(Docker.ok("stack", "ls", "--format", "{{.Name}}"))) {
-                if (old.startsWith("dhe2e")) {
-                    Teardown.removeStack(old);
-                }
-            }
+            removeLeftoverStacks();
             Docker.ok("swarm", "leave", "--force");
-            return;
+            return false;
         }
-        throw new IllegalStateException("This Docker engine is already in a swarm (state '" + state + "'). The "
-                + "end-to-end test creates its own single-node swarm and never touches one it did not create. "
-                + "Run it on an engine outside any swarm (after `provision/local.sh down`, or `docker swarm leave "
-                + "--force` if that swarm is yours to drop), or skip the end-to-end tests with -De2e.skip.");
+        if (!labels.contains(quoted(LOCAL_SWARM))) {
+            throw new IllegalStateException("This Docker engine is in a swarm that neither the end-to-end test nor "
+                    + "`provision/local.sh up` made (its node has no label " + OWN_SWARM + " or " + LOCAL_SWARM
+                    + "; labels: " + labels.strip() + "). The test never deploys into a swarm it does not own. Run "
+                    + "it on an engine outside any swarm, or beside the stack of `provision/local.sh up`, or skip the "
+                    + "end-to-end tests with -De2e.skip.");
+        }
+        if (!"true".equals(Docker.ok("info", "--format", "{{.Swarm.ControlAvailable}}"))) {
+            throw new IllegalStateException("This engine is a worker of the swarm local.sh made: run the end-to-end "
+                    + "test on its manager, or skip it with -De2e.skip.");
+        }
+        int nodes = Docker.lines(Docker.ok("node", "ls", "-q")).size();
+        if (nodes != 1) {
+            throw new IllegalStateException("The swarm local.sh made has " + nodes + " nodes; the end-to-end test "
+                    + "builds its images on this engine only and runs in a single-node swarm. Skip it with -De2e.skip.");
+        }
+        removeLeftoverStacks();
+        return true;
     }
 
-    private static void requireFreeHostPort(int port, String why) {
+    /** Stacks of earlier runs that were killed before their teardown. */
+    private static void removeLeftoverStacks() {
+        for (String old : Docker.lines(Docker.ok("stack", "ls", "--format", "{{.Name}}"))) {
+            if (old.startsWith(STACK_PREFIX)) {
+                log("removing stack " + old + ", left by an earlier e2e run that did not finish");
+                Teardown.removeStack(old);
+            }
+        }
+    }
+
+    private static String nodeLabels() {
+        return Docker.ok("node", "inspect", "self", "--format", "{{json .Spec.Labels}}");
+    }
+
+    /** {@code "key":"value"} as the node's labels print in JSON, for {@code key=value}. */
+    private static String quoted(String label) {
+        int eq = label.indexOf('=');
+        return "\"" + label.substring(0, eq) + "\":\"" + label.substring(eq + 1) + "\"";
+    }
+
+    private static boolean isFree(int port) {
         try (ServerSocket probe = new ServerSocket()) {
             probe.bind(new InetSocketAddress(port));
+            return true;
         } catch (IOException e) {
-            throw new IllegalStateException("port " + port + " is in use on this machine; " + why + ". Stop what "
-                                                    + "holds it (ss -ltnp 'sport = :" + port + "').", e);
+            return false;
         }
     }
 
@@ -125,11 +219,24 @@ final class Cluster implements AutoCloseable {
         if (!Files.isExecutable(script)) {
             throw new IllegalStateException(script + " is missing or not executable");
         }
-        log("building the images (jars from this Maven build) ...");
+        log("building the images dockhand/*:" + IMAGE_TAG + " (jars from this Maven build) ...");
         Instant start = Instant.now();
         Docker.execEchoingOutput(List.of(script.toString(), "--no-package", "--quiet"), Duration.ofMinutes(10),
-                                    Map.of());
+                                 Map.of("DOCKHAND_TAG", IMAGE_TAG));
         log("images built in " + Duration.between(start, Instant.now()).toSeconds() + " s");
+    }
+
+    /** An image this run built, e.g. {@code dockhand/client:e2e}. */
+    static String image(String name) {
+        return "dockhand/" + name + ":" + IMAGE_TAG;
+    }
+
+    /**
+     * {@code docker run} options that let a container on the stack's network find this run's agent: none when it
+     * listens on the default port, else {@code DOCKHAND_AGENT}.
+     */
+    List<String> agentOptions() {
+        return agentUrl == null ? List.of() : List.of("--env", "DOCKHAND_AGENT=" + agentUrl);
     }
 
     /** Waits until every service runs all its tasks and the store answers through the gateway. */
@@ -252,31 +359,43 @@ final class Cluster implements AutoCloseable {
             }
         }
         shutdownHook = null;
-        if (!swarmCreated) {
+        if (!started) {
             return;
         }
         if (Boolean.getBoolean("dockhand.e2e.keep")) {
-            log("-Ddockhand.e2e.keep=true: leaving stack " + stack + " and the swarm for inspection; clean up with "
-                        + "docker stack rm " + stack + "; docker swarm leave --force");
+            log("-Ddockhand.e2e.keep=true: leaving stack " + stack + " for inspection; clean up with docker stack rm "
+                        + stack + (ownSwarm ? "; docker swarm leave --force" : ""));
             return;
         }
-        swarmCreated = false;
+        started = false;
         log("tearing down run " + runId + " ...");
         List<String> problems = new ArrayList<>();
         Teardown.attempt(problems, () -> Teardown.removeContainersLabelled(testLabel()));
         Teardown.attempt(problems, () -> Teardown.removeStack(stack));
-        Teardown.attempt(problems, () -> Docker.ok("swarm", "leave", "--force"));
-        if (!gwbridgeExisted) {
+        if (ownSwarm) {
             Teardown.attempt(problems, () -> {
-                if (Docker.run("network", "inspect", "docker_gwbridge").ok()) {
-                    Docker.ok("network", "rm", "docker_gwbridge");
+                if (!"inactive".equals(Docker.ok("info", "--format", "{{.Swarm.LocalNodeState}}"))) {
+                    Docker.ok("swarm", "leave", "--force");
                 }
             });
+            if (!gwbridgeExisted) {
+                Teardown.attempt(problems, () -> {
+                    if (Docker.run("network", "inspect", "docker_gwbridge").ok()) {
+                        Docker.ok("network", "rm", "docker_gwbridge");
+                    }
+                });
+            }
+        } else if (dataLabelAdded) {
+            Teardown.attempt(problems, () -> Docker.ok("node", "update", "--label-rm", "dockhand.data", "--label-rm",
+                                                       DATA_LABEL_BY_E2E.substring(0, DATA_LABEL_BY_E2E.indexOf('=')),
+                                                       Docker.ok("info", "--format", "{{.Swarm.NodeID}}")));
         }
-        log(problems.isEmpty() ? "teardown complete: no stack, service, network, volume or swarm left"
-                               : "teardown incomplete: " + problems);
+        Teardown.attempt(problems, () -> Teardown.removeImages(IMAGES.stream().map(Cluster::image).toList()));
+        log(problems.isEmpty()
+                    ? "teardown complete: no stack, service, network, volume, image" + (ownSwarm ? " or swarm" : "")
+                      + " of this run left" + (ownSwarm ? "" : "; local.sh's swarm and its stacks left as they were")
+                    : "teardown incomplete: " + problems);
     }
-
 
     private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -52,6 +52,16 @@ final class Teardown {
         }
     }
 
+    /** Removes images by name (only those tags: layers another tag uses stay), ignoring those not there. */
+    static void removeImages(List<String> images) {
+        List<String> present = images.stream().filter(i -> Docker.run("image", "inspect", i).ok()).toList();
+        if (!present.isEmpty()) {
+            List<String> args = new ArrayList<>(List.of("image", "rm"));
+            args.addAll(present);
+            Docker.ok(args.toArray(String[]::new));
+        }
+    }
+
     /** Runs one step, noting its failure instead of stopping the teardown. */
     static void attempt(List<String> problems, Runnable step) {
         try {
