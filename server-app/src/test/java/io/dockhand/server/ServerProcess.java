@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -27,17 +29,20 @@ final class ServerProcess implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts the jar on {@code port} (0: any free port) with its database under {@code dir}, and waits for it. */
-    static ServerProcess start(Path dir, int port, boolean shared, String name) throws IOException {
+    /**
+     * Starts the jar on {@code port} (0: any free port) with the given {@code store} config (as environment:
+     * {@code dir} becomes {@code STORE_DIR}), and waits for it. Its output goes to {@code <name>.log} in
+     * {@code logDir}.
+     */
+    static ServerProcess start(Path logDir, int port, Map<String, String> store, String name) throws IOException {
         String jar = System.getProperty("dockhand.server.jar", "target/server-app.jar");
         String java = ProcessHandle.current().info().command().orElse("java");
-        Path log = dir.resolve(name + ".log");
+        Path log = logDir.resolve(name + ".log");
         ProcessBuilder builder = new ProcessBuilder(List.of(java, "-jar", jar))
                 .redirectErrorStream(true);
         builder.environment().put("SERVER_PORT", Integer.toString(port));
         builder.environment().put("SERVER_HOST", "127.0.0.1");
-        builder.environment().put("STORE_DIR", dir.resolve("db").toString());
-        builder.environment().put("STORE_SHARED", Boolean.toString(shared));
+        store.forEach((key, value) -> builder.environment().put("STORE_" + key.toUpperCase(Locale.ROOT), value));
         Process process = builder.start();
         CompletableFuture<Integer> listening = new CompletableFuture<>();
         Thread pump = new Thread(() -> pump(process, log, listening), "server-log-" + name);
