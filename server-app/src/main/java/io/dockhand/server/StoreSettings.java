@@ -13,7 +13,8 @@ import io.helidon.config.Config;
  * The store's settings, read once from the {@code store} config node (environment: {@code STORE_URL},
  * {@code STORE_DIR}, {@code STORE_SHARED}, ...).
  *
- * @param url          the JDBC URL; by default an H2 file under {@code dir}
+ * @param url          the JDBC URL: by default an H2 file under {@code dir}; {@code jdbc:postgresql://...} for
+ *                     PostgreSQL (then {@code dir} and {@code shared} do not apply)
  * @param user         database user
  * @param password     database password
  * @param poolSize     connection pool size

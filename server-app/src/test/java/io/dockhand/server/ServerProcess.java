@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -27,7 +29,16 @@ final class ServerProcess implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts the jar on {@code port} (0: any free port) with its database under {@code dir}, and waits for it. */
+    /**
+     * Starts the jar on {@code port} (0: any free port) with the given {@code store} config (as environment:
+     * {@code dir} becomes {@code STORE_DIR}), and waits for it. Its output goes to {@code <name>.log} in
+     * {@code logDir}.
+     */
+    static ServerProcess start(Path logDir, int port, Map<String, String> store, String name) throws IOException {
+        return start(logDir, port, store, name, List.of());
+    }
+
+    /** An H2 store under {@code dir}, shared ({@code AUTO_SERVER}) or not. */
     static ServerProcess start(Path dir, int port, boolean shared, String name) throws IOException {
         return start(dir, port, shared, name, List.of());
     }
@@ -35,9 +46,15 @@ final class ServerProcess implements AutoCloseable {
     /** As {@link #start(Path, int, boolean, String)}, with options for the JVM ({@code -Xmx128m}). */
     static ServerProcess start(Path dir, int port, boolean shared, String name, List<String> jvmOptions)
             throws IOException {
+        return start(dir, port, Map.of("dir", dir.toString(), "shared", Boolean.toString(shared)), name, jvmOptions);
+    }
+
+    /** As {@link #start(Path, int, Map, String)}, with options for the JVM. */
+    static ServerProcess start(Path logDir, int port, Map<String, String> store, String name, List<String> jvmOptions)
+            throws IOException {
         String jar = System.getProperty("dockhand.server.jar", "target/server-app.jar");
         String java = ProcessHandle.current().info().command().orElse("java");
-        Path log = dir.resolve(name + ".log");
+        Path log = logDir.resolve(name + ".log");
         List<String> command = new java.util.ArrayList<>(List.of(java));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar));
@@ -45,8 +62,7 @@ final class ServerProcess implements AutoCloseable {
                 .redirectErrorStream(true);
         builder.environment().put("SERVER_PORT", Integer.toString(port));
         builder.environment().put("SERVER_HOST", "127.0.0.1");
-        builder.environment().put("STORE_DIR", dir.resolve("db").toString());
-        builder.environment().put("STORE_SHARED", Boolean.toString(shared));
+        store.forEach((key, value) -> builder.environment().put("STORE_" + key.toUpperCase(Locale.ROOT), value));
         Process process = builder.start();
         CompletableFuture<Integer> listening = new CompletableFuture<>();
         Thread pump = new Thread(() -> pump(process, log, listening), "server-log-" + name);

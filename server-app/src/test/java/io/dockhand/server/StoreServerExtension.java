@@ -1,11 +1,10 @@
 package io.dockhand.server;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Stream;
+
+import io.dockhand.server.databases.DatabaseExtension;
+import io.dockhand.server.databases.StoreOn;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -17,18 +16,18 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Starts one real store (H2 in a fresh directory, web server on a free port) for a test class and removes it
- * afterwards; tests receive an {@link Http} client pointed at it.
+ * Starts one real store (on the fresh database the class's {@link StoreOn} names, web server on a free port) for a
+ * test class and stops it afterwards; tests receive an {@link Http} client pointed at it.
  */
 public final class StoreServerExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
     private StoreServer server;
-    private Path dir;
 
-    static Config config(Path dir) {
+    /** The store's config on a database: {@code store} keys as given, a free port on loopback, no environment. */
+    static Config config(Map<String, String> store) {
+        Map<String, String> values = new HashMap<>(Map.of("server.port", "0", "server.host", "127.0.0.1"));
+        store.forEach((key, value) -> values.put("store." + key, value));
         return Config.builder()
-                .addSource(ConfigSources.create(Map.of("server.port", "0",
-                                                       "server.host", "127.0.0.1",
-                                                       "store.dir", dir.toString())))
+                .addSource(ConfigSources.create(values))
                 .addSource(ConfigSources.classpath("application.yaml"))
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()
@@ -36,27 +35,14 @@ public final class StoreServerExtension implements BeforeAllCallback, AfterAllCa
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) throws IOException {
-        dir = Files.createTempDirectory("dockhand-store-test");
-        server = StoreServer.start(config(dir));
+    public void beforeAll(ExtensionContext context) {
+        server = StoreServer.start(config(DatabaseExtension.database(context).storeConfig()));
     }
 
     @Override
-    public void afterAll(ExtensionContext context) throws IOException {
+    public void afterAll(ExtensionContext context) {
         if (server != null) {
             server.close();
-        }
-        deleteTree(dir);
-    }
-
-    public static void deleteTree(Path dir) throws IOException {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 

@@ -21,6 +21,8 @@ final class Writers implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Map<String, String> acknowledged = new ConcurrentHashMap<>();
     private final AtomicInteger failures = new AtomicInteger();
+    /** Sets these writers' keys apart from earlier writers' in the same database. */
+    private final String run = java.util.UUID.randomUUID().toString().substring(0, 8);
 
     /**
      * @param threads  how many writers
@@ -38,7 +40,7 @@ final class Writers implements AutoCloseable {
         String containerId = Records.containerId();
         int target = 0;
         for (int n = 0; running.get(); n++) {
-            String key = "w" + writer + "-" + n;
+            String key = run + "-w" + writer + "-" + n;
             String body = "{\"containerId\":\"" + containerId + "\",\"observedAt\":\"" + java.time.Instant.now()
                     + "\",\"key\":\"" + key + "\"}";
             while (true) {

@@ -12,8 +12,10 @@ import javax.sql.DataSource;
 
 /**
  * Runs JDBC work in a transaction on a pooled connection and, when the database is away for a moment (the replica
- * serving the shared H2 file died and another takes it over, a lock timed out, a concurrent request took a unique
- * key first), runs it again on a fresh connection until a retry window closes. The work must be safe to repeat;
+ * serving the shared H2 file died and another takes it over, PostgreSQL restarts, a lock timed out, a concurrent
+ * request took a unique key first), runs it again on a fresh connection until a retry window closes. A failed
+ * attempt is rolled back whole before the next one (PostgreSQL refuses every statement after a failed one in the
+ * same transaction), so the work never continues past an error. The work must be safe to repeat;
  * the repository makes writes so by choosing the record's id before the first attempt.
  */
 public final class Transactions {
@@ -73,9 +75,11 @@ public final class Transactions {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         return e instanceof SQLTransientException
                 || e instanceof SQLNonTransientConnectionException
-                || state.startsWith("08")       // connection exceptions
-                || state.startsWith("40")       // serialization failure, deadlock
-                || state.equals("HYT00")        // lock timeout
+                || isConnectionLost(e)
+                || state.startsWith("40")       // serialization failure, deadlock (PostgreSQL: 40001, 40P01)
+                || state.equals("HYT00")        // H2: lock timeout
+                || state.equals("55P03")        // PostgreSQL: lock not available (lock_timeout)
+                || state.equals("53300")        // PostgreSQL: too many connections
                 || state.equals(DUPLICATE_KEY)  // a concurrent request took the key or the container first
                 || e.getErrorCode() == 90098    // H2: database is closed (its server process died)
                 || e.getErrorCode() == 90121    // H2: database called at shutdown
@@ -88,7 +92,10 @@ public final class Transactions {
     static boolean isConnectionLost(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         return e instanceof SQLNonTransientConnectionException
-                || state.startsWith("08")
+                || state.startsWith("08")       // connection exceptions
+                || state.equals("57P01")        // PostgreSQL: admin shutdown (the server is stopping)
+                || state.equals("57P02")        // PostgreSQL: crash shutdown (another backend crashed)
+                || state.equals("57P03")        // PostgreSQL: cannot connect now (starting up, recovering)
                 || e.getErrorCode() == 90098 || e.getErrorCode() == 90121 || e.getErrorCode() == 90067
                 || e.getErrorCode() == 90028;
     }

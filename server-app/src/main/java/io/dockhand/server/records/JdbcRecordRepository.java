@@ -24,10 +24,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Keeps records in a relational database over JDBC (H2 by default). Each write is one transaction that stores the
- * record, moves its container's "latest" pointer and remembers its idempotency key. A write that loses its
- * connection (a replica serving the shared H2 file died) is retried on a fresh connection; because the record's id
- * is chosen before the first attempt, a retry finds an earlier attempt that did commit and stores nothing twice.
+ * Keeps records in a relational database over JDBC: H2 by default, or PostgreSQL (the SQL is their common subset).
+ * Each write is one transaction that stores the record, moves its container's "latest" pointer and remembers its
+ * idempotency key. A write that loses its connection (a replica serving the shared H2 file died, PostgreSQL
+ * restarted) is retried on a fresh connection; because the record's id is chosen before the first attempt, a retry
+ * finds an earlier attempt that did commit and stores nothing twice.
  */
 public final class JdbcRecordRepository implements RecordRepository {
     private static final int CHUNK = 500;
@@ -140,7 +141,10 @@ public final class JdbcRecordRepository implements RecordRepository {
 
     /**
      * A short container id (a prefix, as {@code docker ps} shows) becomes the one full id it names, as the Docker
-     * CLI resolves it; empty when it names none, a 400 problem when it names several.
+     * CLI resolves it; empty when it names none, a 400 problem when it names several. The prefix (lowercase hex,
+     * as the service checked) is a range of the primary key, {@code [prefix, prefix + "g")}, not a {@code LIKE}:
+     * PostgreSQL reads a {@code LIKE 'abc%'} through a b-tree index only under the C collation, and a database
+     * an operator hands us rarely has it; hex strings sort the same way under any collation.
      */
     private Optional<RecordQuery> withFullContainerId(RecordQuery query) {
         Optional<String> prefix = query.containerId().filter(id -> id.length() < 64);
@@ -149,8 +153,9 @@ public final class JdbcRecordRepository implements RecordRepository {
         }
         List<String> matches = transactions.run(c -> {
             try (PreparedStatement select = c.prepareStatement("SELECT container_id FROM containers "
-                    + "WHERE container_id LIKE ? ORDER BY container_id FETCH FIRST 2 ROWS ONLY")) {
-                select.setString(1, prefix.get() + "%");
+                    + "WHERE container_id >= ? AND container_id < ? ORDER BY container_id FETCH FIRST 2 ROWS ONLY")) {
+                select.setString(1, prefix.get());
+                select.setString(2, prefix.get() + "g");
                 List<String> ids = new ArrayList<>(2);
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {

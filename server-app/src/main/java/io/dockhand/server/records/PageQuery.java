@@ -24,16 +24,22 @@ final class PageQuery {
 
     /** A page of {@code records}. */
     static PageQuery records(RecordQuery query) {
-        return new PageQuery("SELECT r.seq, r.observed_us, r.document FROM records r").build(query, "r", "r.seq");
+        return new PageQuery("SELECT r.seq, r.observed_us, r.document FROM records r")
+                .build(query, "r", "r.seq", false);
     }
 
     /** A page of the inventory: the latest record of each container. */
     static PageQuery containers(RecordQuery query) {
         return new PageQuery("SELECT c.record_seq, c.observed_us, r.document FROM containers c "
-                                     + "JOIN records r ON r.seq = c.record_seq").build(query, "c", "c.record_seq");
+                                     + "JOIN records r ON r.seq = c.record_seq").build(query, "c", "c.record_seq", true);
     }
 
-    private PageQuery build(RecordQuery query, String alias, String seq) {
+    /**
+     * @param onePerContainer the table holds one row per container: filtered by container, the page is at most that
+     *                        row and is read by primary key, with nothing to order (ordering it by time would have
+     *                        PostgreSQL read the time index instead, filtering every row for the one container)
+     */
+    private PageQuery build(RecordQuery query, String alias, String seq, boolean onePerContainer) {
         // Equality filters pick the index; naming the filtered column first in ORDER BY (a constant, so the
         // order is unchanged) lets the database see that index's order as the listing's and stop after the page.
         String leading = null;
@@ -56,9 +62,13 @@ final class PageQuery {
             add(alias + ".observed_us <= ?", cursor.observedMicros());
             add("NOT (" + alias + ".observed_us = ? AND " + seq + " >= ?)", cursor.observedMicros(), cursor.seq());
         });
-        sql.append(" ORDER BY ").append(leading == null ? "" : leading + ", ")
-                .append(alias).append(".observed_us DESC, ").append(seq)
-                .append(" DESC FETCH FIRST ? ROWS ONLY");
+        if (onePerContainer && query.containerId().isPresent()) {
+            sql.append(" ORDER BY ").append(alias).append(".container_id FETCH FIRST ? ROWS ONLY");
+        } else {
+            sql.append(" ORDER BY ").append(leading == null ? "" : leading + ", ")
+                    .append(alias).append(".observed_us DESC, ").append(seq)
+                    .append(" DESC FETCH FIRST ? ROWS ONLY");
+        }
         params.add(query.limit() + 1); // one more than asked: whether a next page exists
         return this;
     }

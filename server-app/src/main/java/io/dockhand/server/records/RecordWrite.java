@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -16,6 +15,12 @@ import io.dockhand.server.db.Micros;
  * before the first attempt, so an attempt that did commit is found instead of repeated.
  */
 final class RecordWrite {
+    /**
+     * The generated key to return, by name: with {@code RETURN_GENERATED_KEYS} PostgreSQL's driver appends
+     * {@code RETURNING *} and sends the whole row, document included, back with every insert.
+     */
+    private static final String[] SEQ = {"seq"};
+
     private RecordWrite() {
     }
 
@@ -35,7 +40,7 @@ final class RecordWrite {
         long seq;
         try (PreparedStatement insert = c.prepareStatement(
                 "INSERT INTO records (id, container_id, node, image, observed_us, received_us, document) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?)", SEQ)) {
             insert.setObject(1, id);
             insert.setString(2, record.containerId());
             insert.setString(3, record.node());

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Everything a client can get wrong is a 4xx problem document that names the problem, and stores nothing. */
 @ExtendWith(StoreServerExtension.class)
-class BadInputTest {
+abstract class AbstractBadInputTest {
     private static final String OBSERVED = "\"observedAt\":\"2026-11-22T10:00:00Z\"";
 
     @Test

@@ -1,15 +1,16 @@
 package io.dockhand.server.records;
 
-import io.dockhand.server.StoreSettings;
-import io.dockhand.server.db.Database;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
+import io.dockhand.server.Records;
+import io.dockhand.server.databases.TestDatabase;
+import io.dockhand.server.db.Database;
+import io.dockhand.web.Json;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,24 +19,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Idempotency keys are remembered for their lifetime, then forgotten, so the table does not grow forever. */
-class IdempotencyKeyExpiryTest {
-    private Path dir;
+abstract class AbstractIdempotencyKeyExpiryTest {
     private Database database;
     private JdbcRecordRepository repository;
 
     @BeforeEach
-    void open() throws Exception {
-        dir = Files.createTempDirectory("dockhand-keys");
-        database = Database.open(new StoreSettings("jdbc:h2:file:" + dir.resolve("keys") + ";WRITE_DELAY=0", "sa", "",
-                                                   2, 65536, Duration.ofSeconds(1), Duration.ofSeconds(1),
-                                                   Duration.ofHours(24)));
+    void open(TestDatabase testDatabase) {
+        database = Database.open(testDatabase.settings());
         repository = new JdbcRecordRepository(database.dataSource(), Clock.systemUTC(), Duration.ofSeconds(1));
     }
 
     @AfterEach
-    void close() throws Exception {
+    void close() {
         database.close();
-        io.dockhand.server.StoreServerExtension.deleteTree(dir);
     }
 
     @Test
@@ -54,9 +50,7 @@ class IdempotencyKeyExpiryTest {
     }
 
     private static NewRecord record() throws Exception {
-        String id = io.dockhand.server.Records.containerId();
-        return RecordValidator.validate((com.fasterxml.jackson.databind.node.ObjectNode)
-                io.dockhand.web.Json.MAPPER.readTree(io.dockhand.server.Records.json(id, Instant.now())),
-                Clock.systemUTC());
+        ObjectNode json = (ObjectNode) Json.MAPPER.readTree(Records.json(Records.containerId(), Instant.now()));
+        return RecordValidator.validate(json, Clock.systemUTC());
     }
 }

@@ -7,6 +7,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.dockhand.server.databases.DatabaseKind;
+import io.dockhand.server.databases.Directories;
+import io.dockhand.server.databases.TestDatabase;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,24 +20,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A 2xx means the record survives a {@code kill -9} of any server process an instant later: real processes,
- * concurrent writers, SIGKILL mid-stream, then every acknowledged record is checked to be there exactly once.
+ * concurrent writers, SIGKILL mid-stream, then every acknowledged record is checked to be there exactly once. On
+ * each database the store supports (the subclasses): with H2 the processes share one file and the first to open it
+ * serves it to the other; with PostgreSQL both are clients of the same database.
  */
-class DurabilityIT {
+abstract class AbstractDurabilityIT {
     private Path dir;
+    private DatabaseKind kind;
+    private Map<String, String> store;
+    private Map<String, String> replicas;
 
     @BeforeEach
-    void createDirectory() throws Exception {
+    void createLogDirectory(TestDatabase database) throws Exception {
         dir = Files.createTempDirectory("dockhand-durability");
+        kind = database.kind();
+        store = database.storeConfig();
+        replicas = new HashMap<>(store);
+        replicas.put("shared", "true"); // H2: AUTO_SERVER; a database server needs nothing more
     }
 
     @AfterEach
-    void removeDirectory() throws Exception {
-        StoreServerExtension.deleteTree(dir);
+    void removeLogDirectory() throws Exception {
+        Directories.deleteTree(dir);
     }
 
     @Test
     void keepsEveryAcknowledgedRecordWhenTheServerIsKilled() throws Exception {
-        ServerProcess first = ServerProcess.start(dir, 0, false, "first");
+        ServerProcess first = ServerProcess.start(dir, 0, store, "first");
         int port = first.port();
         Http http = new Http(port);
         Map<String, String> acknowledged;
@@ -41,17 +54,18 @@ class DurabilityIT {
         try (Writers writers = new Writers(8, w -> List.of(http))) {
             long start = System.nanoTime();
             writers.awaitAcknowledged(400, 120);
-            System.out.printf("single process: 400 acks in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+            System.out.printf("%s single process: 400 acks in %d ms%n", kind,
+                              (System.nanoTime() - start) / 1_000_000);
             first.kill();
             beforeKill = writers.acknowledged();
-            ServerProcess second = ServerProcess.start(dir, port, false, "second");
+            ServerProcess second = ServerProcess.start(dir, port, store, "second");
             try {
                 writers.awaitAcknowledged(beforeKill + 200, 120);
                 writers.stop();
                 acknowledged = writers.acknowledgedIds();
                 assertEveryAcknowledgedRecordStoredOnce(http, acknowledged);
-                System.out.printf("single process: acknowledged %d (%d before the kill), failed attempts %d%n",
-                                  acknowledged.size(), beforeKill, writers.failures());
+                System.out.printf("%s single process: acknowledged %d (%d before the kill), failed attempts %d%n",
+                                  kind, acknowledged.size(), beforeKill, writers.failures());
             } finally {
                 second.kill();
             }
@@ -62,9 +76,9 @@ class DurabilityIT {
     }
 
     @Test
-    void keepsEveryAcknowledgedRecordWhenTheProcessServingTheSharedFileIsKilled() throws Exception {
-        ServerProcess owner = ServerProcess.start(dir, 0, true, "owner");
-        try (ServerProcess peer = ServerProcess.start(dir, 0, true, "peer")) {
+    void keepsEveryAcknowledgedRecordWhenTheFirstOfTwoReplicasIsKilled() throws Exception {
+        ServerProcess owner = ServerProcess.start(dir, 0, replicas, "owner");
+        try (ServerProcess peer = ServerProcess.start(dir, 0, replicas, "peer")) {
             Http ownerHttp = new Http(owner.port());
             Http peerHttp = new Http(peer.port());
             int beforeKill;
@@ -81,16 +95,16 @@ class DurabilityIT {
                 writers.awaitAcknowledged(beforeKill + 50, 120);
                 long flowing = System.nanoTime();
                 writers.awaitAcknowledged(beforeKill + 300, 120);
-                System.out.printf("shared file: 400 acks in %d ms; first ack after the kill in %d ms, 50 acks in %d ms"
-                                  + " (no health call)%n", (loaded - start) / 1_000_000,
+                System.out.printf("%s replicas: 400 acks in %d ms; first ack after the kill in %d ms, 50 acks in %d ms"
+                                  + " (no health call)%n", kind, (loaded - start) / 1_000_000,
                                   (recovered - loaded) / 1_000_000, (flowing - loaded) / 1_000_000);
                 // The survivor must drop the dead server's pooled connections by itself: writes flow again within
                 // 5 s of the kill (they stalled for 20 s until someone called /observe/health).
                 assertThat(Duration.ofNanos(flowing - loaded)).isLessThan(Duration.ofSeconds(5));
                 writers.stop();
                 acknowledged = writers.acknowledgedIds();
-                System.out.printf("shared file: acknowledged %d (%d before the owner was killed), failed attempts %d%n",
-                                  acknowledged.size(), beforeKill, writers.failures());
+                System.out.printf("%s replicas: acknowledged %d (%d before the first was killed), failed attempts %d%n",
+                                  kind, acknowledged.size(), beforeKill, writers.failures());
             }
             assertThat(acknowledged.size()).isGreaterThanOrEqualTo(beforeKill + 300);
             assertEveryAcknowledgedRecordStoredOnce(peerHttp, acknowledged);

@@ -10,12 +10,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static io.dockhand.server.BadInputTest.assertProblem;
+import static io.dockhand.server.AbstractBadInputTest.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The original tool's {@code POST /service}, as its clients use it, and the record shape sent there too. */
 @ExtendWith(StoreServerExtension.class)
-class LegacyServiceTest {
+abstract class AbstractLegacyServiceTest {
 
     @ParameterizedTest
     @NullSource

@@ -12,10 +12,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import static io.dockhand.server.AbstractBadInputTest.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+/**
+ * The records API against a real store, as clients use it: storing, finding, listing and paging, filtering,
+ * idempotency, the original tool's paths. Runs on each database the store supports (the subclasses).
+ */
 @ExtendWith(StoreServerExtension.class)
-class RecordsApiTest {
+abstract class AbstractRecordsApiTest {
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
 
     @Test
@@ -54,8 +59,8 @@ class RecordsApiTest {
         }
         // twenty ids, sixteen hex digits: at least two ids share their first character
         char shared = firstChars.entrySet().stream().filter(e -> e.getValue() > 1).findFirst().orElseThrow().getKey();
-        BadInputTest.assertProblem(http.get("/api/v1/records/" + shared), 400, "ambiguous-record-id", "several");
-        BadInputTest.assertProblem(http.get("/api/v1/records/00000000-0000-0"), 404, "record-not-found", "0000");
+        assertProblem(http.get("/api/v1/records/" + shared), 400, "ambiguous-record-id", "several");
+        assertProblem(http.get("/api/v1/records/00000000-0000-0"), 404, "record-not-found", "0000");
     }
 
     @Test
@@ -148,8 +153,7 @@ class RecordsApiTest {
         http.postJson("/api/v1/records", Records.json(prefix + "1".repeat(44), T0));
         http.postJson("/api/v1/records", Records.json(prefix + "2".repeat(44), T0));
 
-        BadInputTest.assertProblem(http.get("/api/v1/records?containerId=" + prefix), 400, "ambiguous-container-id",
-                                   prefix);
+        assertProblem(http.get("/api/v1/records?containerId=" + prefix), 400, "ambiguous-container-id", prefix);
         assertThat(ids(http.get("/api/v1/records?containerId=" + prefix + "1"))).hasSize(1);
         assertThat(ids(http.get("/api/v1/records?containerId=ffffffffffff0000"))).isEmpty();
     }
