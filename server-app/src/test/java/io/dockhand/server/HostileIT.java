@@ -31,7 +31,7 @@ class HostileIT {
     void survivesTheHostileSuite() throws Exception {
         Path dir = Files.createTempDirectory("dockhand-hostile");
         List<Routes.Route> routes;
-        try (StoreServer table = StoreServer.start(StoreServerExtension.config(dir.resolve("table")))) {
+        try (StoreServer table = StoreServer.start(StoreServerExtension.config(java.util.Map.of("dir", dir.resolve("table").toString())))) {
             routes = table.routes(); // the very route table the jar serves: same classes
         }
         List<HostileCases.Case> cases = HostileCases.of(routes);

@@ -5,44 +5,46 @@ import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
+import io.dockhand.server.databases.Directories;
+import io.dockhand.server.databases.TestDatabase;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import static io.dockhand.server.BadInputTest.assertProblem;
+import static io.dockhand.server.AbstractBadInputTest.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A record says where it came from: verified when posted with the cluster token (by an agent), else not. */
-class VerifiedRecordsTest {
+/**
+ * A record says where it came from: verified when posted with the cluster token (by an agent), else not. Runs on
+ * each database the store supports (the subclasses).
+ */
+abstract class AbstractVerifiedRecordsTest {
     private static final String TOKEN = "cluster-token-for-tests";
     private static Path dir;
     private static StoreServer server;
     private static Http http;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start(TestDatabase database) throws Exception {
         dir = Files.createTempDirectory("dockhand-verified");
         Path tokenFile = dir.resolve("token");
         Files.writeString(tokenFile, TOKEN + "\n");
-        server = StoreServer.start(Config.builder()
-                .addSource(ConfigSources.create(Map.of("server.port", "0", "server.host", "127.0.0.1",
-                        "store.dir", dir.toString(), "store.tokenfile", tokenFile.toString())))
-                .addSource(ConfigSources.classpath("application.yaml"))
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource()
-                .build());
+        Map<String, String> store = new HashMap<>(database.storeConfig());
+        store.put("tokenfile", tokenFile.toString());
+        server = StoreServer.start(StoreServerExtension.config(store));
         http = new Http(server.port());
     }
 
     @AfterAll
     static void stop() throws Exception {
-        server.close();
-        StoreServerExtension.deleteTree(dir);
+        if (server != null) {
+            server.close();
+        }
+        Directories.deleteTree(dir);
     }
 
     private static Http.Answer post(String path, String body, String authorization) {

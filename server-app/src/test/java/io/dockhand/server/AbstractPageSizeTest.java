@@ -10,9 +10,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A page is bounded by bytes as well as by count, and the cursor still leads through every record once. */
+/**
+ * A page is bounded by bytes as well as by count, and the cursor still leads through every record once. Runs on
+ * each database the store supports (the subclasses).
+ */
 @ExtendWith(StoreServerExtension.class)
-class PageSizeTest {
+abstract class AbstractPageSizeTest {
 
     @Test
     void endsAPageOfLargeRecordsEarlyAndTheCursorFindsTheRest(Http http) {
