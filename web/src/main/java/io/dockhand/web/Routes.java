@@ -39,10 +39,10 @@ public final class Routes {
         return this;
     }
 
-    /** A GET route, which answers HEAD too. */
+    /** A GET route, which answers HEAD too: the same status and headers, no body. */
     public Routes get(String template, Handler handler) {
         add(Method.GET, template, handler);
-        return add(Method.HEAD, template, handler);
+        return add(Method.HEAD, template, handler); // HttpSemantics keeps the body off the wire
     }
 
     /** A POST route. */

@@ -131,6 +131,7 @@ public final class WebApp implements AutoCloseable {
                 routes.register(version);
             }
             Problems.register(routing, mappings);
+            routing.addFilter(new HttpSemantics());
             routing.addFilter(new HttpMetrics(routes, metrics.registry()));
             routes.applyTo(routing);
             Fallback fallback = new Fallback(routes, Set.copyOf(passThrough));

@@ -128,6 +128,16 @@ class WebAppTest {
     }
 
     @Test
+    void sendsNoBodyOnTheWireForHead() throws Exception {
+        String res = raw("HEAD /things/abc HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(res).startsWith("HTTP/1.1 200");
+        assertThat(res.substring(res.indexOf("\r\n\r\n") + 4)).isEmpty();
+        String missing = raw("HEAD /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(missing).startsWith("HTTP/1.1 404");
+        assertThat(missing.substring(missing.indexOf("\r\n\r\n") + 4)).isEmpty();
+    }
+
+    @Test
     void mapsDomainExceptionsToTheirProblems() throws Exception {
         HttpResponse<String> gone = send("GET", "/things/gone", null, null);
         assertThat(gone.statusCode()).isEqualTo(404);
