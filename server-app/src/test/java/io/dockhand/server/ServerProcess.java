@@ -38,7 +38,7 @@ final class ServerProcess implements AutoCloseable {
         return start(logDir, port, store, name, List.of());
     }
 
-    /** An H2 store under {@code dir}, shared ({@code AUTO_SERVER}) or not. */
+    /** An H2 store in {@code dir/db}, shared ({@code AUTO_SERVER}) or not; its log in {@code dir}. */
     static ServerProcess start(Path dir, int port, boolean shared, String name) throws IOException {
         return start(dir, port, shared, name, List.of());
     }
@@ -46,7 +46,8 @@ final class ServerProcess implements AutoCloseable {
     /** As {@link #start(Path, int, boolean, String)}, with options for the JVM ({@code -Xmx128m}). */
     static ServerProcess start(Path dir, int port, boolean shared, String name, List<String> jvmOptions)
             throws IOException {
-        return start(dir, port, Map.of("dir", dir.toString(), "shared", Boolean.toString(shared)), name, jvmOptions);
+        return start(dir, port, Map.of("dir", dir.resolve("db").toString(), "shared", Boolean.toString(shared)), name,
+                     jvmOptions);
     }
 
     /** As {@link #start(Path, int, Map, String)}, with options for the JVM. */

@@ -59,7 +59,7 @@ final class DirectProblems {
             if (type == EventType.INTERNAL_ERROR) {
                 LOG.log(System.Logger.Level.DEBUG, "Unparsable request refused: " + message);
             }
-            return response(Status.BAD_REQUEST_400, headers, false,
+            return response(request, Status.BAD_REQUEST_400, headers, false,
                              Problem.of("bad-request", "Bad request", 400, detail, instance));
         }
         Problem problem = switch (type) {
@@ -75,18 +75,19 @@ final class DirectProblems {
             default -> Problem.of("http-" + status.code(), status.reasonPhrase(), status.code(),
                     "The server could not process the request (" + status.reasonPhrase() + ").", instance);
         };
-        return response(status, headers, type.keepAlive(), problem);
+        return response(request, status, headers, type.keepAlive(), problem);
     }
 
-    private static TransportResponse response(Status status, ServerResponseHeaders headers, boolean keepAlive,
-                                              Problem problem) {
-        return TransportResponse.builder()
+    /** The problem as the answer; to {@code HEAD} without the body, as HTTP says, refused before routing or not. */
+    private static TransportResponse response(TransportRequest request, Status status, ServerResponseHeaders headers,
+                                              boolean keepAlive, Problem problem) {
+        TransportResponse.Builder response = TransportResponse.builder()
                 .status(status)
                 .headers(headers)
                 .header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                .keepAlive(keepAlive)
-                .entity(Problems.bytes(problem))
-                .build();
+                .keepAlive(keepAlive);
+        return "HEAD".equals(request.method()) ? response.build()
+                                                : response.entity(Problems.bytes(problem)).build();
     }
 
     /**
