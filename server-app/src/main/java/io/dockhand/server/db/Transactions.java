@@ -65,7 +65,7 @@ public final class Transactions {
                 }
                 if (!DUPLICATE_KEY.equals(e.getSQLState())) {
                     sleep(backoffMillis);
-                    backoffMillis = Math.min(backoffMillis * 2, 500);
+                    backoffMillis = Math.min(backoffMillis * 2, 200);
                 }
             }
         }
