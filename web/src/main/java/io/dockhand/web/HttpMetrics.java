@@ -1,7 +1,9 @@
 package io.dockhand.web;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Filter;
@@ -24,6 +26,8 @@ final class HttpMetrics implements Filter {
 
     private final Routes routes;
     private final MeterRegistry registry;
+    /** The timers by their tags (a closed set): a request looks its timer up instead of building it. */
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     HttpMetrics(Routes routes, MeterRegistry registry) {
         this.routes = routes;
@@ -39,12 +43,15 @@ final class HttpMetrics implements Filter {
             String path = req.prologue().uriPath().path(); // the whole path: features see theirs relative
             if (!Fallback.isObserve(path)) {
                 Method method = req.prologue().method();
-                Timer.builder(NAME)
-                        .tag("method", STANDARD.contains(method) ? method.text() : "other")
-                        .tag("route", routes.template(path).orElse("other"))
-                        .tag("status", res.status().code() / 100 + "xx")
-                        .publishPercentiles(0.5, 0.99)
-                        .register(registry)
+                String methodTag = STANDARD.contains(method) ? method.text() : "other";
+                String route = routes.template(path).orElse("other");
+                String status = res.status().code() / 100 + "xx";
+                timers.computeIfAbsent(methodTag + ' ' + route + ' ' + status, key -> Timer.builder(NAME)
+                                .tag("method", methodTag)
+                                .tag("route", route)
+                                .tag("status", status)
+                                .publishPercentiles(0.5, 0.99)
+                                .register(registry))
                         .record(Duration.ofNanos(System.nanoTime() - start));
             }
         }

@@ -111,18 +111,29 @@ public final class Routes {
         return (int) template.chars().filter(ch -> ch == '{').count();
     }
 
+    /** Whether the path fits the template, a {@code {name}} matching one non-empty segment; allocates nothing. */
     static boolean matches(String template, String path) {
-        String[] want = template.split("/", -1);
-        String[] have = path.split("/", -1);
-        if (want.length != have.length) {
-            return false;
-        }
-        for (int i = 0; i < want.length; i++) {
-            boolean parameter = want[i].startsWith("{") && want[i].endsWith("}");
-            if (parameter ? have[i].isEmpty() : !want[i].equals(have[i])) {
-                return false;
+        int t = 0;
+        int p = 0;
+        while (t < template.length()) {
+            char want = template.charAt(t);
+            if (want == '{') {
+                int end = path.indexOf('/', p);
+                end = end < 0 ? path.length() : end;
+                if (end == p) {
+                    return false;
+                }
+                p = end;
+                t = template.indexOf('}', t) + 1;
+            } else {
+                if (p >= path.length() || path.charAt(p) != want) {
+                    return false;
+                }
+                t++;
+                p++;
             }
         }
-        return true;
+        return p == path.length();
     }
+
 }
