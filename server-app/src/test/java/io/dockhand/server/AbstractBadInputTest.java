@@ -97,7 +97,13 @@ abstract class AbstractBadInputTest {
     @Test
     void bodyOverTheServersOwnLimitIsAProblemToo(Http http) {
         String huge = "{\"pad\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}";
-        Http.Answer answer = http.postJson("/api/v1/records", huge);
+        // As curl sends a large body: Expect: 100-continue, so the server's refusal arrives before the body is sent
+        // (a server that refuses mid-body and closes races the client's writes: a reset, no answer to read).
+        Http.Answer answer = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base()
+                        + "/api/v1/records"))
+                .header("Content-Type", "application/json")
+                .expectContinue(true)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(huge)));
         assertThat(answer.status()).isEqualTo(413);
         assertThat(answer.contentType()).isEqualTo("application/problem+json");
         assertThat(answer.json().get("status").asInt()).isEqualTo(413);
