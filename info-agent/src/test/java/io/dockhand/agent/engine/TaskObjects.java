@@ -85,12 +85,24 @@ final class TaskObjects implements BeforeAllCallback, AfterEachCallback, AfterAl
         }
     }
 
+    /**
+     * Removes the run's images, children before parents: a build can use an earlier one as its cache parent, and
+     * the engine refuses to remove an image with children (409), so what is refused is tried again next pass.
+     */
     private void removeImages() {
-        for (var image : docker.listImagesCmd().withShowAll(true).withLabelFilter(Map.of(LABEL, run)).exec()) {
-            try {
-                docker.removeImageCmd(image.getId()).withForce(true).exec();
-            } catch (NotFoundException gone) {
-                // removed already, with its parent
+        for (int pass = 0; pass < 10; pass++) {
+            var images = docker.listImagesCmd().withShowAll(true).withLabelFilter(Map.of(LABEL, run)).exec();
+            if (images.isEmpty()) {
+                return;
+            }
+            for (var image : images) {
+                try {
+                    docker.removeImageCmd(image.getId()).withForce(true).exec();
+                } catch (NotFoundException gone) {
+                    // removed already, with its parent
+                } catch (com.github.dockerjava.api.exception.ConflictException hasChildren) {
+                    // a child of this run's comes first; next pass
+                }
             }
         }
     }
