@@ -1,5 +1,6 @@
 package io.dockhand.agent;
 
+import java.util.Map;
 import java.util.Optional;
 
 import io.dockhand.agent.engine.ContainerInfo;
@@ -25,6 +26,14 @@ final class ReportService implements Routes.Resource {
     private final Callers callers;
     private final EngineWatch watch;
     private final Optional<StoreClient> store;
+    /** The body sent per container and idempotency key, the newest 1,024 (a retry comes within seconds). */
+    private final Map<String, byte[]> sent = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+                    return size() > 1024;
+                }
+            });
 
     ReportService(Callers callers, EngineWatch watch, Optional<StoreClient> store) {
         this.callers = callers;
@@ -41,9 +50,15 @@ final class ReportService implements Routes.Resource {
         ContainerInfo self = callers.self(req);
         StoreClient client = store.orElseThrow(() -> new ProblemException(501, "no-store", "No store configured",
                 "This agent has no store to report to (agent.store); post the record to the store yourself."));
-        byte[] facts = Json.MAPPER.writeValueAsBytes(Facts.of(self, watch.node(), watch.usage(self.id()),
-                                                              java.time.Instant.now()));
         Optional<String> key = req.headers().first(HeaderNames.create("Idempotency-Key"));
+        byte[] read = Json.MAPPER.writeValueAsBytes(Facts.of(self, watch.node(), watch.usage(self.id()),
+                                                             java.time.Instant.now()));
+        byte[] facts = read;
+        if (key.isPresent()) {
+            // A retry (its answer was lost) must repeat the first body, or the store sees another request under
+            // the same key (409): the facts read for a key are kept a while and sent again.
+            facts = sent.computeIfAbsent(self.id() + " " + key.get(), k -> read);
+        }
         StoreClient.Answer answer = client.postRecord(facts, key);
         res.status(answer.status());
         res.header(HeaderNames.CONTENT_TYPE, answer.contentType());

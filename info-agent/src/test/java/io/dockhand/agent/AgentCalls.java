@@ -107,12 +107,15 @@ final class AgentCalls {
 
     /** Any method, without a body, from the host. */
     Answer fromHost(String method, String path, String token) throws Exception {
+        return send(method, path, token == null ? Map.of() : Map.of("Authorization", "Bearer " + token));
+    }
+
+    /** A request with these headers, from the host. */
+    Answer send(String method, String path, Map<String, String> extraHeaders) throws Exception {
         var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .method(method, HttpRequest.BodyPublishers.noBody())
                 .timeout(Duration.ofSeconds(10));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
+        extraHeaders.forEach(request::header);
         long start = System.nanoTime();
         HttpResponse<String> response = host.send(request.build(), HttpResponse.BodyHandlers.ofString());
         Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);

@@ -81,6 +81,18 @@ class VouchedRecordsTest {
     }
 
     @Test
+    void answersARetryWithTheSameKeyWithTheFirstRecord() throws Exception {
+        AgentCalls calls = callsFrom(agent, "127.0.0.1");
+        String key = "retry-" + System.nanoTime();
+        AgentCalls.Answer first = calls.send("POST", "/v1/self/records", Map.of("Idempotency-Key", key));
+        Thread.sleep(20); // the facts read again now would differ (observedAt)
+        AgentCalls.Answer again = calls.send("POST", "/v1/self/records", Map.of("Idempotency-Key", key));
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+        assertThat(again.status()).as(again.body()).isEqualTo(201);
+        assertThat(again.json()).containsEntry("id", first.json().get("id"));
+    }
+
+    @Test
     void vouchesOnlyForContainersOnItsNode() throws Exception {
         callsFrom(agent, "127.0.0.2").fromHost("POST", "/v1/self/records", null).assertProblem(403);
     }
