@@ -13,6 +13,28 @@ public final class Paths {
     /** The original tool's record path: {@code POST} its body shape, {@code GET} every record. */
     public static final String LEGACY_SERVICE = "/service";
 
+    /** The cluster's nodes, as their agents register them: {@code GET} all. */
+    public static final String NODES = "/api/v1/nodes";
+    /** One node: {@code GET} it; {@code PUT} is its agent's heartbeat (cluster token). */
+    public static final String NODE = NODES + "/{id}";
+    /** An agent's long poll for the next run queued for its node (cluster token): 200 with a claim, or 204. */
+    public static final String NODE_CLAIM = NODE + "/claim";
+
+    /** Runs: {@code POST} a build context (a tar body, the spec in the query; cluster token), {@code GET} a page. */
+    public static final String RUNS = "/api/v1/runs";
+    /** One run. */
+    public static final String RUN = RUNS + "/{id}";
+    /** A run's log from an offset, whole or followed; {@code POST} is its agent appending (cluster token). */
+    public static final String RUN_LOGS = RUN + "/logs";
+    /** Cancel a run (cluster token). */
+    public static final String RUN_CANCEL = RUN + "/cancel";
+    /** A run's build context as a tar, for the agent that claimed it (cluster token). */
+    public static final String RUN_CONTEXT = RUN + "/context";
+    /** The agent that holds a run's lease reports a state change (cluster token). */
+    public static final String RUN_REPORTS = RUN + "/reports";
+    /** The original apvs tool's upload: the raw bytes of a zip of a folder, built and run (cluster token). */
+    public static final String LEGACY_UPLOAD = "/check/upload";
+
     /** A container's facts about itself, asked of its node's agent. */
     public static final String AGENT_SELF = "/v1/self";
     /** The caller's facts stored in the store by its agent, which vouches for them: the record is verified. */
