@@ -38,4 +38,5 @@ case "$(swarm_state)" in
     done ;;
   *) die "swarm state is '$(swarm_state)': docker swarm leave --force, then provision again" ;;
 esac
-log "in the swarm; a prompt here: docker run -it --rm --network ${DOCKHAND_STACK:-dockhand}_net dockhand/client"
+TOKEN_FILE=${DOCKHAND_TOKEN_FILE:-$DOCKHAND_ROOT/provision/cluster.token}
+log "in the swarm; a prompt here: $(client_run_command "${DOCKHAND_STACK:-dockhand}_net")"

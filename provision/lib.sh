@@ -91,13 +91,55 @@ remove_data_label() {
 }
 
 # The cluster token, a swarm secret made once per cluster (the store and the agents read it; see swarm-stack.yml).
+# Swarm never gives a secret's value back, so the machine that makes it keeps a copy, readable by its owner only:
+# the CLI outside the cluster and the client container `up` starts read it (the container through a read-only
+# mount of that one file, so the token is never on a command line). The secret carries the copy's SHA-256 as a
+# label, so a copy that no longer matches is noticed.
 TOKEN_SECRET=dockhand_token
+TOKEN_FILE=${DOCKHAND_TOKEN_FILE:-${XDG_CONFIG_HOME:-$HOME/.config}/dockhand/token}
+token_sha() { sha256sum "$1" | cut -d' ' -f1; }
 ensure_token_secret() {
   if docker secret inspect "$TOKEN_SECRET" >/dev/null 2>&1; then
+    local want
+    want=$(docker secret inspect "$TOKEN_SECRET" --format '{{index .Spec.Labels "dockhand.token-sha256"}}' 2>/dev/null || true)
+    if [ ! -s "$TOKEN_FILE" ]; then
+      log "WARNING: the cluster token ($TOKEN_SECRET) exists but this machine has no copy at $TOKEN_FILE:"
+      log "  submitting work (dockhand run) needs it; copy it from the machine that made it, or run 'down' then 'up'"
+    elif [ -n "$want" ] && [ "$want" != "$(token_sha "$TOKEN_FILE")" ]; then
+      log "WARNING: $TOKEN_FILE is not the cluster token $TOKEN_SECRET holds (another cluster's?)"
+    fi
     return 0
   fi
-  log "creating the cluster token (swarm secret $TOKEN_SECRET)"
-  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' | docker secret create "$TOKEN_SECRET" - >/dev/null
+  if [ ! -s "$TOKEN_FILE" ]; then
+    log "creating the cluster token in $TOKEN_FILE (mode 600)"
+    ( umask 077; mkdir -p "$(dirname "$TOKEN_FILE")"
+      head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$TOKEN_FILE.new" && mv "$TOKEN_FILE.new" "$TOKEN_FILE" )
+  else
+    log "using the cluster token in $TOKEN_FILE"
+  fi
+  log "creating the swarm secret $TOKEN_SECRET from it"
+  docker secret create --label "dockhand.token-sha256=$(token_sha "$TOKEN_FILE")" "$TOKEN_SECRET" "$TOKEN_FILE" >/dev/null
+}
+
+# Removes the secret; the local copy goes with it when it is that secret's (a cluster's token dies with it).
+remove_token_secret() {
+  docker secret inspect "$TOKEN_SECRET" >/dev/null 2>&1 || return 0
+  local want
+  want=$(docker secret inspect "$TOKEN_SECRET" --format '{{index .Spec.Labels "dockhand.token-sha256"}}' 2>/dev/null || true)
+  if docker secret rm "$TOKEN_SECRET" >/dev/null 2>&1; then
+    if [ -s "$TOKEN_FILE" ] && [ -n "$want" ] && [ "$want" = "$(token_sha "$TOKEN_FILE")" ]; then
+      rm -f "$TOKEN_FILE"
+    fi
+  else
+    log "the cluster token $TOKEN_SECRET is still in use: left"
+  fi
+}
+
+# The client prompt's `docker run`: the token file mounted read-only where the client looks for it.
+client_run_command() {
+  local network=$1 mount=""
+  [ -s "$TOKEN_FILE" ] && mount="-v $TOKEN_FILE:/run/secrets/dockhand_token:ro"
+  echo "docker run -it --rm --network $network $mount dockhand/client"
 }
 
 stack_exists() { [ -n "$(docker stack ls --format '{{.Name}}' | grep -x "$1" || true)" ]; }

@@ -51,7 +51,8 @@ up() {
   ensure_token_secret
   deploy_stack "$STACK" "${CHANGED_IMAGES[@]}"
   wait_stack "$STACK" "$DOCKHAND_PORT" 300
-  local run="docker run -it --rm --network ${STACK}_net dockhand/client"
+  local run
+  run=$(client_run_command "${STACK}_net")
   log "the store answers on http://localhost:$DOCKHAND_PORT (try: curl localhost:$DOCKHAND_PORT/api/v1/records)"
   if [ -t 0 ] && [ -t 1 ]; then
     log "opening the client prompt ($run); Ctrl-D leaves it, the stack keeps running"
@@ -77,9 +78,7 @@ down() {
     return 0
   fi
   remove_stack "$STACK"
-  if docker secret inspect "$TOKEN_SECRET" >/dev/null 2>&1; then
-    docker secret rm "$TOKEN_SECRET" >/dev/null || log "the cluster token $TOKEN_SECRET is still in use: left"
-  fi
+  remove_token_secret
   if node_labels | grep -q "\"$CREATED_LABEL\":\"local.sh\""; then
     log "leaving the swarm that 'up' started ..."
     docker swarm leave --force >/dev/null

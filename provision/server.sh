@@ -11,6 +11,9 @@ LOG_TAG=server
 # shellcheck source=provision/vagrant-images.sh
 . "$(dirname "${BASH_SOURCE[0]}")/vagrant-images.sh"
 
+# The cluster token's copy lives in the synced folder (git-ignored, mode 600), so the client VM's prompt has it too.
+TOKEN_FILE=${DOCKHAND_TOKEN_FILE:-$DOCKHAND_ROOT/provision/cluster.token}
+
 addr=${1:?usage: server.sh <private address of this VM>}
 STACK=${DOCKHAND_STACK:-dockhand}
 export DOCKHAND_PORT=${DOCKHAND_PORT:-5001}
@@ -52,4 +55,4 @@ else
   deploy_stack "$STACK" "${CHANGED_IMAGES[@]}"
   wait_stack "$STACK" "$DOCKHAND_PORT" 600
 fi
-log "the store answers on http://$addr:$DOCKHAND_PORT; a prompt on any node: docker run -it --rm --network ${STACK}_net dockhand/client"
+log "the store answers on http://$addr:$DOCKHAND_PORT; a prompt on any node: $(client_run_command "${STACK}_net")"

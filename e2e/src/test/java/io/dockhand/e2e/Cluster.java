@@ -64,6 +64,9 @@ final class Cluster implements AutoCloseable {
     /** This run put dockhand.data=true on the node of local.sh's swarm: close() takes it off again. */
     private boolean dataLabelAdded;
     private Thread shutdownHook;
+    private String token;
+    private Path tokenDir;
+    private Path tokenFile;
 
     private Cluster(Path root, String runId, int port) {
         this.root = root;
@@ -85,20 +88,48 @@ final class Cluster implements AutoCloseable {
         }
     }
 
-    /** The stack's own cluster token, a swarm secret the stack's server and agent read. */
-    private static void createTokenSecret(String name) {
+    /**
+     * The stack's own cluster token, a swarm secret the stack's server and agent read; the test keeps a copy in a
+     * file readable by its owner only, which a client container gets as a read-only mount (as local.sh does).
+     */
+    private void createTokenSecret(String name) {
         try {
-            Path file = Files.createTempFile("dockhand-e2e-token", "");
-            try {
-                Files.writeString(file, java.util.UUID.randomUUID().toString());
-                Docker.ok("secret", "create", "--label", "io.dockhand.test=e2e", name, file.toString());
-            } finally {
-                Files.deleteIfExists(file);
-            }
+            token = java.util.UUID.randomUUID().toString().replace("-", "");
+            tokenDir = Files.createTempDirectory("dockhand-e2e-token");
+            tokenFile = tokenDir.resolve("token");
+            Files.writeString(tokenFile, token);
+            Docker.ok("secret", "create", "--label", "io.dockhand.test=e2e", name, tokenFile.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** The label the stack's agent puts on every container and image it makes: the cluster's token digest. */
+    String clusterLabel() {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "io.dockhand.cluster=" + HexFormat.of().formatHex(digest).substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The stack's cluster token. */
+    String token() {
+        return token;
+    }
+
+    /**
+     * {@code docker run} options that give a client container the cluster token, as the README's prompt does: the
+     * token file mounted read-only where the client reads it.
+     */
+    List<String> tokenOptions() {
+        return List.of("--volume", tokenFile + ":/run/secrets/dockhand_token:ro");
+    }
+
+    /** How long swarm waits before restarting a killed agent here: longer than a run's lease (10 s). */
+    static final Duration AGENT_RESTART_DELAY = Duration.ofSeconds(25);
 
     /** Log lines of the test run, with a prefix so they stand out in Maven's output. */
     static void log(String message) {
@@ -158,7 +189,8 @@ final class Cluster implements AutoCloseable {
         createTokenSecret(tokenSecret);
         Docker.Result deploy = Docker.run(Docker.DEFAULT_TIMEOUT,
                 Map.of("DOCKHAND_PORT", Integer.toString(port), "DOCKHAND_AGENT_PORT", Integer.toString(agentPort),
-                       "DOCKHAND_TAG", IMAGE_TAG, "DOCKHAND_TOKEN_SECRET", tokenSecret),
+                       "DOCKHAND_TAG", IMAGE_TAG, "DOCKHAND_TOKEN_SECRET", tokenSecret,
+                       "DOCKHAND_AGENT_RESTART_DELAY", AGENT_RESTART_DELAY.toSeconds() + "s"),
                 "stack", "deploy", "--resolve-image", "never", "-c", root.resolve("swarm-stack.yml").toString(), stack);
         deploy.orThrow();
         awaitReady(READY_TIMEOUT);
@@ -320,6 +352,12 @@ final class Cluster implements AutoCloseable {
         return runId;
     }
 
+    /** IDs of the running containers of a service of the stack ({@code server}, {@code agent}, {@code gateway}). */
+    List<String> containersOf(String service) {
+        return Docker.lines(Docker.ok("ps", "-q", "--no-trunc", "--filter", "status=running", "--filter",
+                                      "label=com.docker.swarm.service.name=" + stack + "_" + service));
+    }
+
     /** IDs of the running containers of the store service. */
     List<String> serverContainers() {
         return Docker.lines(Docker.ok("ps", "-q", "--no-trunc", "--filter", "status=running", "--filter",
@@ -410,7 +448,22 @@ final class Cluster implements AutoCloseable {
                                                        DATA_LABEL_BY_E2E.substring(0, DATA_LABEL_BY_E2E.indexOf('=')),
                                                        Docker.ok("info", "--format", "{{.Swarm.NodeID}}")));
         }
+        if (token != null) {
+            // What this stack's agent ran and built (a test that failed mid-run may leave a container).
+            Teardown.attempt(problems, () -> Teardown.removeContainersLabelled(clusterLabel()));
+            Teardown.attempt(problems, () -> Teardown.removeImagesLabelled(clusterLabel()));
+        }
         Teardown.attempt(problems, () -> Teardown.removeImages(IMAGES.stream().map(Cluster::image).toList()));
+        Teardown.attempt(problems, () -> {
+            if (tokenDir != null) {
+                try {
+                    Files.deleteIfExists(tokenFile);
+                    Files.deleteIfExists(tokenDir);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        });
         log(problems.isEmpty()
                     ? "teardown complete: no stack, service, network, volume, image" + (ownSwarm ? " or swarm" : "")
                       + " of this run left" + (ownSwarm ? "" : "; local.sh's swarm and its stacks left as they were")

@@ -70,6 +70,20 @@ final class Teardown {
         }
     }
 
+    /** Removes the images carrying a label (with the containers still using them gone first), children first. */
+    static void removeImagesLabelled(String label) {
+        for (int round = 0; round < 5; round++) {
+            List<String> images = Docker.lines(Docker.ok("images", "-q", "--no-trunc", "--filter", "label=" + label))
+                    .stream().distinct().toList();
+            if (images.isEmpty()) {
+                return;
+            }
+            for (String image : images) {
+                Docker.run("image", "rm", "--force", image);
+            }
+        }
+    }
+
     /** Runs one step, noting its failure instead of stopping the teardown. */
     static void attempt(List<String> problems, Runnable step) {
         try {
