@@ -135,11 +135,14 @@ remove_token_secret() {
   fi
 }
 
-# The client prompt's `docker run`: the token file mounted read-only where the client looks for it.
+# The client prompt's `docker run`: the token file mounted read-only where the client looks for it, and with
+# a second argument (a folder) that folder read-only as the prompt's working directory /work, so `run FOLDER`
+# at the prompt sends the user's own files.
 client_run_command() {
-  local network=$1 mount=""
-  [ -s "$TOKEN_FILE" ] && mount="-v $TOKEN_FILE:/run/secrets/dockhand_token:ro"
-  echo "docker run -it --rm --network $network $mount dockhand/client"
+  local network=$1 folder=${2:-} opts=""
+  [ -s "$TOKEN_FILE" ] && opts="-v $TOKEN_FILE:/run/secrets/dockhand_token:ro"
+  [ -n "$folder" ] && opts="$opts -v $folder:/work:ro -w /work"
+  echo "docker run -it --rm --network $network $opts dockhand/client"
 }
 
 stack_exists() { [ -n "$(docker stack ls --format '{{.Name}}' | grep -x "$1" || true)" ]; }

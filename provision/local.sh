@@ -52,7 +52,7 @@ up() {
   deploy_stack "$STACK" "${CHANGED_IMAGES[@]}"
   wait_stack "$STACK" "$DOCKHAND_PORT" 300
   local run
-  run=$(client_run_command "${STACK}_net")
+  run=$(client_run_command "${STACK}_net" "$PWD")
   log "the store answers on http://localhost:$DOCKHAND_PORT (try: curl localhost:$DOCKHAND_PORT/api/v1/records)"
   if [ -t 0 ] && [ -t 1 ]; then
     log "opening the client prompt ($run); Ctrl-D leaves it, the stack keeps running"
