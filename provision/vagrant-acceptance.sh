@@ -8,6 +8,8 @@
 #   client   on the client VM, through `vagrant ssh client`: the client container runs `post` then `get`
 #   record   the record shows the client container's id and node `client`; the store (from the host, through
 #            the server VM's port 5001) has it too
+#   run      on the client VM, `dockhand run --node <client>` of a folder (FROM the client image, on every node)
+#            prints its output and exits with its exit code; `dockhand nodes` shows both nodes up
 #   destroy  vagrant destroy -f (always, also when a stage fails, unless DOCKHAND_ACCEPTANCE_KEEP=1)
 # Prints each stage's time. Run as root on a Debian host (the box builder needs it):
 #   provision/vagrant-acceptance.sh
@@ -157,6 +159,20 @@ print("  the store has", len(items), "record(s) of that container, node client, 
     die "the store does not have the client's record with node client"
 }
 
+run() {
+  log "vagrant ssh client: dockhand run of a folder on node client, then dockhand nodes"
+  on client "set -e; d=\$(mktemp -d); printf 'FROM dockhand/client\nENTRYPOINT []\nCMD echo hello from the client node; exit 4\n' > \$d/Dockerfile
+    node=\$(docker info --format '{{.Swarm.NodeID}}')
+    set +e
+    docker run -i --rm --network dockhand_net -e JAVA_TOOL_OPTIONS=-XX:TieredStopAtLevel=1 -v /vagrant/provision/cluster.token:/run/secrets/dockhand_token:ro -v \$d:/work:ro -w /work dockhand/client run --node \$node . 2>&1; echo exit=\$?
+    docker run -i --rm --network dockhand_net -e JAVA_TOOL_OPTIONS=-XX:TieredStopAtLevel=1 dockhand/client nodes 2>&1
+    rm -rf \$d" > "$tmp/run.out"
+  sed 's/^/  client| /' "$tmp/run.out" >&2
+  grep -q '^hello from ' "$tmp/run.out" || die "dockhand run did not print the container's output"
+  grep -qx 'exit=4' "$tmp/run.out" || die "dockhand run did not exit with the container's exit code 4"
+  [ "$(grep -cw up "$tmp/run.out")" -ge 2 ] || die "dockhand nodes does not show both nodes up"
+}
+
 tmp=$(mktemp -d)
 # DOCKHAND_ACCEPTANCE_CHECK_ONLY=1: only the checks, against VMs already up (after a run with _KEEP=1).
 if [ "${DOCKHAND_ACCEPTANCE_CHECK_ONLY:-0}" != 1 ]; then
@@ -167,4 +183,5 @@ fi
 stage swarm swarm
 stage client client
 stage record record
+stage run run
 rm -rf "$tmp"
