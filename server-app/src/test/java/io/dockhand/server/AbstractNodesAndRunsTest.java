@@ -645,6 +645,11 @@ abstract class AbstractNodesAndRunsTest {
             cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
         } while (cursor != null);
         assertThat(seen).isEqualTo(ids);
+        // a run by the start of its id, as people type it
+        String full = ids.get(0);
+        assertThat(work.http.get("/api/v1/runs/" + full.substring(0, 13)).json().get("id").asText()).isEqualTo(full);
+        assertThat(work.http.get("/api/v1/runs/" + full.substring(0, 13) + "/logs").status()).isEqualTo(200);
+        assertProblem(work.http.get("/api/v1/runs/ffffffff-ffff-f"), 404, "run-not-found", "ffff");
         JsonNode queued = work.http.get("/api/v1/runs?state=queued&node=n-page").json();
         assertThat(queued.get("items")).hasSize(5);
         assertThat(work.http.get("/api/v1/runs?state=succeeded&node=n-page").json().get("items")).isEmpty();
