@@ -118,24 +118,21 @@ public final class BlobStore {
             String digest = "sha256:" + HEX.formatHex(sha256.digest());
             long now = Micros.of(clock.instant());
             transactions.run(c -> {
-                boolean exists;
-                try (PreparedStatement find = c.prepareStatement("SELECT size_bytes FROM blobs WHERE digest = ?")) {
-                    find.setString(1, digest);
-                    try (ResultSet rs = find.executeQuery()) {
-                        exists = rs.next();
-                    }
+                // Touch first: a blob deleted by retention meanwhile touches nothing, and is stored again below.
+                int touched;
+                try (PreparedStatement touch = c.prepareStatement(
+                        "UPDATE blobs SET last_used_us = ? WHERE digest = ?")) {
+                    touch.setLong(1, now);
+                    touch.setString(2, digest);
+                    touched = touch.executeUpdate();
                 }
-                if (exists) {
-                    try (PreparedStatement touch = c.prepareStatement(
-                            "UPDATE blobs SET last_used_us = ? WHERE digest = ?");
-                         PreparedStatement drop = c.prepareStatement("DELETE FROM blob_chunks WHERE digest = ?")) {
-                        touch.setLong(1, now);
-                        touch.setString(2, digest);
-                        touch.executeUpdate();
+                if (touched == 1) {
+                    try (PreparedStatement drop = c.prepareStatement("DELETE FROM blob_chunks WHERE digest = ?")) {
                         drop.setString(1, key);
                         drop.executeUpdate();
                     }
                 } else {
+                    // a concurrent upload of the same content inserting first is a duplicate key: the retry touches
                     try (PreparedStatement insert = c.prepareStatement("INSERT INTO blobs (digest, size_bytes, "
                             + "chunks, created_us, last_used_us) VALUES (?, ?, ?, ?, ?)");
                          PreparedStatement rename = c.prepareStatement(
@@ -247,16 +244,22 @@ public final class BlobStore {
                     }
                 }
             }
+            int deleted = 0;
             for (String digest : digests) {
-                try (PreparedStatement blob = c.prepareStatement("DELETE FROM blobs WHERE digest = ?");
+                // conditional: an upload of the same content that touched it meanwhile keeps it
+                try (PreparedStatement blob = c.prepareStatement("DELETE FROM blobs WHERE digest = ? AND"
+                        + " last_used_us < ?");
                      PreparedStatement chunks = c.prepareStatement("DELETE FROM blob_chunks WHERE digest = ?")) {
                     blob.setString(1, digest);
-                    blob.executeUpdate();
-                    chunks.setString(1, digest);
-                    chunks.executeUpdate();
+                    blob.setLong(2, cutoff);
+                    if (blob.executeUpdate() == 1) {
+                        chunks.setString(1, digest);
+                        chunks.executeUpdate();
+                        deleted++;
+                    }
                 }
             }
-            return digests.size();
+            return deleted;
         });
     }
 
