@@ -148,7 +148,9 @@ final class RunJob {
         thread = Thread.currentThread();
         started = true;
         WorkClient.LogCount shipped = retrying(() -> work.store().logCount(run.id()));
-        LogShipper log = shipper(shipped.chunks());
+        // The earlier agent's sequence numbers are unknown: this one's start past any it could have used (the
+        // store keeps one chunk per number), at the clock's milliseconds times a thousand.
+        LogShipper log = shipper(System.currentTimeMillis() * 1000);
         try {
             log.line("system", "The agent on node " + work.node() + " restarted; it carries on following the run.");
             if (storeState == RunState.ASSIGNED) {

@@ -127,12 +127,24 @@ public final class WorkClient {
     }
 
     /**
-     * How much of a run's container output the store holds: its lines on stdout and on stderr, and its chunks,
-     * counted from {@code GET /api/v1/runs/{id}/logs?format=json} as it streams (never held whole).
+     * How much of a run's container output the store holds: its lines on stdout and on stderr, counted page by
+     * page from {@code GET /api/v1/runs/{id}/logs?format=json&offset=N} as it streams (never held whole).
      */
     public LogCount logCount(String runId) {
-        HttpRequest request = request(Paths.RUN_LOGS.replace("{id}", runId) + "?format=json", Duration.ofMinutes(5))
-                .GET().build();
+        LogCount total = new LogCount(0, 0, 0, 0);
+        while (true) {
+            LogCount page = logPage(runId, total.nextOffset());
+            if (page.chunks() == 0 || page.nextOffset() <= total.nextOffset()) {
+                return total;
+            }
+            total = new LogCount(total.stdout() + page.stdout(), total.stderr() + page.stderr(),
+                                 total.chunks() + page.chunks(), page.nextOffset());
+        }
+    }
+
+    private LogCount logPage(String runId, long offset) {
+        HttpRequest request = request(Paths.RUN_LOGS.replace("{id}", runId) + "?format=json&offset=" + offset,
+                                      Duration.ofMinutes(1)).GET().build();
         try {
             HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = response.body()) {
@@ -150,18 +162,20 @@ public final class WorkClient {
     }
 
     /**
-     * Lines per stream and chunks of a run's log.
+     * Lines per stream and pieces of a run's log.
      *
-     * @param stdout lines on stdout
-     * @param stderr lines on stderr
-     * @param chunks pieces of any stream
+     * @param stdout     lines on stdout
+     * @param stderr     lines on stderr
+     * @param chunks     pieces of any stream
+     * @param nextOffset where the log read goes on
      */
-    public record LogCount(long stdout, long stderr, long chunks) {
+    public record LogCount(long stdout, long stderr, long chunks, long nextOffset) {
 
         static LogCount read(JsonParser json) throws IOException {
             long out = 0;
             long err = 0;
             long chunks = 0;
+            long next = 0;
             String stream = null;
             String text = null;
             int depth = 0;
@@ -191,12 +205,17 @@ public final class WorkClient {
                             text = json.getText();
                         }
                     }
+                    case VALUE_NUMBER_INT -> {
+                        if (depth == 1 && "nextOffset".equals(json.currentName())) {
+                            next = json.getLongValue();
+                        }
+                    }
                     default -> {
                         // other fields
                     }
                 }
             }
-            return new LogCount(out, err, chunks);
+            return new LogCount(out, err, chunks, next);
         }
     }
 
