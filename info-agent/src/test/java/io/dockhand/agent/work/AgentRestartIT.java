@@ -50,6 +50,7 @@ class AgentRestartIT {
     private AgentProcess agent(String name) throws Exception {
         AgentProcess agent = AgentProcess.start(cluster.dir, name, cluster.agentSettings(node));
         cluster.closeLater(agent);
+        cluster.awaitNode(node, Duration.ofSeconds(30));
         return agent;
     }
 

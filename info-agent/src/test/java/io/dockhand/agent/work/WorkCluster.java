@@ -135,6 +135,24 @@ final class WorkCluster implements AutoCloseable {
         return JSON.readValue(answer.body(), Node.class);
     }
 
+    /** Waits until the node's agent has registered it and it is up. */
+    Node awaitNode(String id, Duration patience) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            HttpResponse<String> answer = get("/api/v1/nodes/" + id);
+            if (answer.statusCode() == 200) {
+                Node node = JSON.readValue(answer.body(), Node.class);
+                if ("up".equals(node.status())) {
+                    return node;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("node " + id + " is not up within " + patience + ": " + answer.body());
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** The run's whole log, as plain text. */
     String log(String id) throws IOException, InterruptedException {
         return get("/api/v1/runs/" + id + "/logs").body();

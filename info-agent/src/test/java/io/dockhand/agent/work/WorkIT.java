@@ -33,6 +33,7 @@ class WorkIT {
         cluster = new WorkCluster("3s", "3s");
         node = "work-it-" + cluster.id;
         cluster.agent(node);
+        cluster.awaitNode(node, Duration.ofSeconds(30));
     }
 
     @AfterAll
