@@ -56,6 +56,7 @@ final class RunJob {
     private volatile String stopWhy;
     private volatile boolean leaseLost;
     private volatile boolean started;
+    private volatile boolean removed;
     private volatile Thread thread;
 
     RunJob(WorkContext work, Run run, long leaseSeconds) {
@@ -323,9 +324,13 @@ final class RunJob {
         finish(log, RunState.FAILED, null, why, image);
     }
 
-    /** Ships the whole log first (so a follower has it all when the run ends), then the final report. */
+    /**
+     * Ships the whole log first (so a follower has it all when the run ends), removes the container (so a run
+     * reported final has nothing left on the node), then reports the end.
+     */
     private void finish(LogShipper log, RunState state, Integer exitCode, String reason, String image) {
         log.close();
+        removeContainer();
         try {
             if (leaseLost) {
                 // Recorded late by the store, changing nothing: one attempt.
@@ -349,16 +354,21 @@ final class RunJob {
             work.jobs().remove(run.id(), this);
             return;
         }
-        if (started) {
+        removeContainer();
+        work.jobs().remove(run.id(), this);
+    }
+
+    private void removeContainer() {
+        if (started && !removed && !work.closing()) {
             try {
                 work.driver().destroy(taskId, true);
+                removed = true;
             } catch (TaskNotFoundException gone) {
-                // removed already
+                removed = true;
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "Could not remove the container of run " + run.id(), e);
             }
         }
-        work.jobs().remove(run.id(), this);
     }
 
     /** Reports a state, retrying while the store is unreachable and the lease would still hold. */

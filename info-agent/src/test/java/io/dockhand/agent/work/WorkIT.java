@@ -167,6 +167,43 @@ class WorkIT {
     }
 
     @Test
+    void saysSoWhenTheKernelKillsTheContainerForItsMemory() throws Exception {
+        Run run = cluster.submit(context("oom", "").stream(),
+                                 on("memory", "16m", "arg", "sh", "arg", "-c", "arg", "echo filling; exec tail /dev/zero"));
+
+        Run done = cluster.awaitFinal(run.id(), PATIENCE);
+
+        assertThat(done.state()).isEqualTo(RunState.FAILED);
+        assertThat(done.exitCode()).isEqualTo(137);
+        assertThat(done.reason()).contains("exited with code 137", "more memory than its limit of 16m");
+        assertThat(cluster.containersOf(run.id())).isEmpty();
+    }
+
+    @Test
+    void keepsServingItsContainersWhileTheStoreIsAway() throws Exception {
+        try (var server = new java.net.ServerSocket(0)) {
+            int closedPort = server.getLocalPort();
+            server.close();
+            Map<String, String> settings = new java.util.HashMap<>(cluster.agentSettings("away-" + cluster.id));
+            settings.put("agent.store", "http://127.0.0.1:" + closedPort);
+            settings.put("server.port", "0");
+            settings.put("server.host", "127.0.0.1");
+            try (AgentServer agent = AgentServer.start(io.helidon.config.Config.just(
+                    io.helidon.config.ConfigSources.create(settings)))) {
+                Thread.sleep(1500);
+                var http = java.net.http.HttpClient.newHttpClient();
+                for (String path : List.of("/v1/version", "/observe/health/ready")) {
+                    var answer = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                            "http://127.0.0.1:" + agent.port() + path)).GET().build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                    assertThat(answer.statusCode()).as(path + " " + answer.body()).isEqualTo(200);
+                }
+                assertThat(agent.workNode()).contains("away-" + cluster.id);
+            }
+        }
+    }
+
+    @Test
     void stopsARunThatIsOutOfTime() throws Exception {
         Run run = cluster.submit(context("slow", "").stream(),
                                  on("timeout", "2s", "arg", "sh", "arg", "-c", "arg", "echo started; sleep 300"));
