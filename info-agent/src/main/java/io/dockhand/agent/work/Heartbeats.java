@@ -25,7 +25,7 @@ final class Heartbeats implements Runnable {
     private final WorkContext work;
     private final Engine engine;
     private final String agentVersion;
-    private volatile boolean answered;
+    private String lastFailure;
 
     Heartbeats(WorkContext work, Engine engine, String agentVersion) {
         this.work = work;
@@ -38,12 +38,17 @@ final class Heartbeats implements Runnable {
         while (!work.closing()) {
             try {
                 beat();
-            } catch (RuntimeException e) {
-                if (answered || LOG.isLoggable(System.Logger.Level.DEBUG)) {
-                    LOG.log(System.Logger.Level.WARNING, "Heartbeat of node " + work.node() + " failed: "
-                            + e.getMessage());
+                if (lastFailure != null) {
+                    LOG.log(System.Logger.Level.INFO, "Heartbeats of node " + work.node() + " are answered again");
+                    lastFailure = null;
                 }
-                answered = false;
+            } catch (RuntimeException e) {
+                // Said once per kind of failure, not every two seconds while the store is away.
+                String failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+                if (!failure.equals(lastFailure)) {
+                    LOG.log(System.Logger.Level.WARNING, "Heartbeat of node " + work.node() + " failed: " + failure);
+                    lastFailure = failure;
+                }
             }
             try {
                 Thread.sleep(work.settings().heartbeat().toMillis());
@@ -64,7 +69,6 @@ final class Heartbeats implements Runnable {
                 node.containersRunning(), held.stream().map(RunJob::lease).toList(), node.swarmNodes());
         Instant sent = Instant.now();
         HeartbeatAnswer answer = work.store().heartbeat(work.node(), heartbeat);
-        answered = true;
         for (RunJob job : held) {
             job.extend(sent, answer.leaseSeconds());
         }

@@ -32,6 +32,7 @@ public final class NodeWork implements AutoCloseable {
     private volatile WorkContext work;
     private volatile Thread heartbeats;
     private volatile boolean closed;
+    private java.time.Instant lastRefusalLog = java.time.Instant.EPOCH;
 
     private NodeWork(WorkSettings settings, URI storeUri, ClusterToken token, Engine engine, TaskDriver driver,
                      String agentVersion) {
@@ -147,7 +148,14 @@ public final class NodeWork implements AutoCloseable {
                 claim = store.claim(w.node(), settings.claimWait());
             } catch (RuntimeException e) {
                 slots.release();
-                if (!closed) {
+                if (!closed && e instanceof WorkClient.StoreRefusedException) {
+                    // A wrong token or a store without one: the heartbeat says so too; once a minute is enough.
+                    if (java.time.Instant.now().isAfter(lastRefusalLog.plusSeconds(60))) {
+                        LOG.log(System.Logger.Level.WARNING, "The store refuses to give node " + w.node()
+                                + " work: " + e.getMessage());
+                        lastRefusalLog = java.time.Instant.now();
+                    }
+                } else if (!closed) {
                     LOG.log(System.Logger.Level.DEBUG, "Claiming failed: " + e.getMessage());
                 }
                 if (!pause()) {

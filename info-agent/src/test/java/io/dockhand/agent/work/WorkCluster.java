@@ -56,7 +56,9 @@ final class WorkCluster implements AutoCloseable {
     final String token = UUID.randomUUID() + "-" + UUID.randomUUID();
     final String cluster = NodeWork.clusterOf(ClusterToken.of(token, null));
     final Path dir;
-    final StoreServer store;
+    private final String lease;
+    private final String downAfter;
+    StoreServer store;
     final DockerClient docker;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<AutoCloseable> agents = new ArrayList<>();
@@ -64,17 +66,31 @@ final class WorkCluster implements AutoCloseable {
     /** A store whose leases last {@code lease} and whose nodes are down after {@code downAfter} of silence. */
     WorkCluster(String lease, String downAfter) throws IOException {
         dir = Files.createTempDirectory("dockhand-work-it");
-        store = StoreServer.start(Config.just(ConfigSources.create(Map.of(
-                "server.port", "0",
+        this.lease = lease;
+        this.downAfter = downAfter;
+        store = startStore(0);
+        var config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        docker = DockerClientImpl.getInstance(config, new ZerodepDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost()).connectionTimeout(Duration.ofSeconds(5))
+                .responseTimeout(Duration.ofSeconds(60)).build());
+    }
+
+    private StoreServer startStore(int port) {
+        return StoreServer.start(Config.just(ConfigSources.create(Map.of(
+                "server.port", Integer.toString(port),
                 "server.host", "127.0.0.1",
                 "store.dir", dir.resolve("db").toString(),
                 "store.token", token,
                 "store.runs.lease", lease,
                 "store.nodes.downafter", downAfter))));
-        var config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
-        docker = DockerClientImpl.getInstance(config, new ZerodepDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost()).connectionTimeout(Duration.ofSeconds(5))
-                .responseTimeout(Duration.ofSeconds(60)).build());
+    }
+
+    /** Stops the store, waits {@code away}, and starts it again on the same port and database. */
+    void storeAway(Duration away) throws InterruptedException {
+        int port = store.port();
+        store.close();
+        Thread.sleep(away.toMillis());
+        store = startStore(port);
     }
 
     URI storeUri() {
