@@ -645,6 +645,11 @@ abstract class AbstractNodesAndRunsTest {
             cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
         } while (cursor != null);
         assertThat(seen).isEqualTo(ids);
+        // a run by the start of its id, as people type it
+        String full = ids.get(0);
+        assertThat(work.http.get("/api/v1/runs/" + full.substring(0, 13)).json().get("id").asText()).isEqualTo(full);
+        assertThat(work.http.get("/api/v1/runs/" + full.substring(0, 13) + "/logs").status()).isEqualTo(200);
+        assertProblem(work.http.get("/api/v1/runs/ffffffff-ffff-f"), 404, "run-not-found", "ffff");
         JsonNode queued = work.http.get("/api/v1/runs?state=queued&node=n-page").json();
         assertThat(queued.get("items")).hasSize(5);
         assertThat(work.http.get("/api/v1/runs?state=succeeded&node=n-page").json().get("items")).isEmpty();
@@ -657,4 +662,26 @@ abstract class AbstractNodesAndRunsTest {
         assertThat(node.get("runsInProgress").asInt()).isZero();
     }
 
+
+    @Test
+    void contextsNoUnfinishedRunNeedsAreDeletedAfterTheRetentionAndRunsAreKept(TestDatabase database) throws Exception {
+        work.heartbeat("n-retain", null);
+        byte[] kept = WorkClient.context("retained-because-queued");
+        byte[] dropped = WorkClient.context("dropped-after-retention");
+        String queued = work.submit("?node=n-retain", kept).json().get("id").asText();
+        String finished = work.submit("?node=n-retain", dropped).json().get("id").asText();
+        work.post("/api/v1/runs/" + finished + "/cancel");
+        try (io.dockhand.server.db.Database open = io.dockhand.server.db.Database.open(database.settings())) {
+            java.time.Clock later = java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofDays(8));
+            io.dockhand.server.blobs.BlobStore blobs = new io.dockhand.server.blobs.BlobStore(
+                    new io.dockhand.server.db.Transactions(open.dataSource(), later, Duration.ofSeconds(5)), later);
+            assertThat(blobs.deleteUnused(Duration.ofDays(7))).isGreaterThanOrEqualTo(1);
+            assertThat(blobs.deleteUnused(Duration.ofDays(7))).isZero(); // idempotent
+        }
+        assertThat(count("SELECT COUNT(*) FROM blobs WHERE digest = ?", sha256(kept))).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM blobs WHERE digest = ?", sha256(dropped))).isZero();
+        assertThat(count("SELECT COUNT(*) FROM blob_chunks WHERE digest = ?", sha256(dropped))).isZero();
+        assertThat(run(finished).get("state").asText()).isEqualTo("cancelled"); // the run is kept
+        work.post("/api/v1/runs/" + queued + "/cancel");
+    }
 }

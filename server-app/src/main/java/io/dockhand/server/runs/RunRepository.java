@@ -112,6 +112,39 @@ public final class RunRepository {
         return transactions.run(c -> find(c, uuid.get(), false));
     }
 
+    /**
+     * A run by its id or, for people typing it, the start of one (at least 4 characters).
+     *
+     * @throws ProblemException 400 {@code ambiguous-run-id} when the start fits several runs
+     */
+    Optional<Row> resolve(String id) {
+        if (uuid(id).isPresent()) {
+            return find(id);
+        }
+        String prefix = id.toLowerCase(java.util.Locale.ROOT);
+        if (!prefix.matches("[0-9a-f][0-9a-f-]{3,35}")) {
+            return Optional.empty();
+        }
+        List<String> ids = transactions.run(c -> {
+            List<String> found = new ArrayList<>();
+            try (PreparedStatement read = c.prepareStatement("SELECT id FROM runs WHERE CAST(id AS VARCHAR(36))"
+                    + " LIKE ? FETCH FIRST 2 ROWS ONLY")) {
+                read.setString(1, prefix + "%");
+                try (ResultSet rs = read.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(rs.getObject(1).toString());
+                    }
+                }
+            }
+            return found;
+        });
+        if (ids.size() > 1) {
+            throw ProblemException.badRequest("ambiguous-run-id", "'" + id + "' is the start of several runs' ids;"
+                    + " give more of it.");
+        }
+        return ids.isEmpty() ? Optional.empty() : find(ids.get(0));
+    }
+
     static Optional<Row> find(Connection c, UUID id, boolean lock) throws SQLException {
         try (PreparedStatement find = c.prepareStatement("SELECT " + COLUMNS + " FROM runs WHERE id = ?"
                 + (lock ? " FOR UPDATE" : ""))) {

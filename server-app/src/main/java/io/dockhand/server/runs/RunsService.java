@@ -400,16 +400,22 @@ public final class RunsService implements Routes.Resource {
         return runs.find(id).orElseThrow(() -> runNotFound(id));
     }
 
+    /** The run by its id or the start of one (what people type). */
+    private RunRepository.Row resolve(ServerRequest req) {
+        String id = req.path().pathParameters().get("id");
+        return runs.resolve(id).orElseThrow(() -> runNotFound(id));
+    }
+
     private void one(ServerRequest req, ServerResponse res) {
         onlyKnown(req.query(), Set.of(), "GET " + Paths.RUN);
-        sendJson(res, 200, json(row(req).run()));
+        sendJson(res, 200, json(resolve(req).run()));
     }
 
     private void cancel(ServerRequest req, ServerResponse res) {
         if (!auth.admits(req, res)) {
             return;
         }
-        String id = req.path().pathParameters().get("id");
+        String id = resolve(req).run().id();
         RunRepository.Outcome outcome = runs.cancel(id).orElseThrow(() -> runNotFound(id));
         if (outcome.refused() != null) {
             throw outcome.refused();
@@ -553,7 +559,7 @@ public final class RunsService implements Routes.Resource {
     private void logs(ServerRequest req, ServerResponse res) {
         Parameters params = req.query();
         onlyKnown(params, Set.of("offset", "follow", "format"), "GET " + Paths.RUN_LOGS);
-        Run run = row(req).run();
+        Run run = resolve(req).run();
         UUID id = UUID.fromString(run.id());
         long offset = single(params, "offset").map(text -> {
             try {
