@@ -124,6 +124,23 @@ class AgentRestartIT {
         }
     }
 
+    @Test
+    void removesARunContainerOfItsOwnThatWasCreatedButNeverStartedOrIsUnknownToTheStore() throws Exception {
+        String unknown = java.util.UUID.randomUUID().toString();
+        String created = cluster.docker.createContainerCmd(WorkCluster.BASE_IMAGE)
+                .withName("dockhand-task-run-" + unknown)
+                .withLabels(Map.of("io.dockhand.managed", "true", "io.dockhand.task", "run-" + unknown,
+                        "io.dockhand.run", unknown, "io.dockhand.attempt", "1", "io.dockhand.node", node,
+                        "io.dockhand.cluster", cluster.cluster))
+                .withCmd("sleep", "300").exec().getId();
+
+        AgentProcess agent = agent("leftover");
+
+        awaitNoContainer(unknown, Duration.ofSeconds(20));
+        assertThat(created).isNotBlank();
+        agent.kill();
+    }
+
     private void awaitLog(String runId, String text) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!cluster.log(runId).contains(text)) {
