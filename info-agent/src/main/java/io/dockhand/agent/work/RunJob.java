@@ -58,6 +58,8 @@ final class RunJob {
     private volatile boolean started;
     private volatile boolean removed;
     private volatile Thread thread;
+    private final Object buildLock = new Object();
+    private boolean building;
 
     RunJob(WorkContext work, Run run, long leaseSeconds) {
         this.work = work;
@@ -100,13 +102,22 @@ final class RunJob {
         leaseUntil = since.plusSeconds(seconds);
     }
 
-    /** The store said to stop: {@code cancelled} or {@code lease-lost} ({@link HeartbeatAnswer.Stop#why()}). */
+    /**
+     * The store said to stop: {@code cancelled} or {@code lease-lost} ({@link HeartbeatAnswer.Stop#why()}). A
+     * build in progress is abandoned (its thread is interrupted, which closes the engine's build request and
+     * makes the engine cancel it); a running container is stopped by the thread that waits for it.
+     */
     void stop(String why) {
         if (stopWhy == null) {
             stopWhy = why;
             LOG.log(System.Logger.Level.INFO, "Stopping run " + run.id() + ": " + why);
             if ("lease-lost".equals(why)) {
                 leaseLost = true;
+            }
+            synchronized (buildLock) {
+                if (building && thread != null) {
+                    thread.interrupt();
+                }
             }
         }
     }
@@ -130,6 +141,12 @@ final class RunJob {
         } catch (ImageBuildException e) {
             log.line("system", "The build failed: " + e.getMessage());
             finish(log, RunState.FAILED, null, "the build failed: " + e.getMessage(), null);
+        } catch (RunRefused e) {
+            log.line("system", "The run failed: " + e.getMessage());
+            finish(log, RunState.FAILED, null, e.getMessage(), image);
+        } catch (BuildStopped e) {
+            log.line("system", "The build was stopped.");
+            finishStopped(log, null);
         } catch (WorkClient.LeaseLostException e) {
             leaseLost = true;
             stopWhy = "lease-lost";
@@ -195,7 +212,7 @@ final class RunJob {
         for (int tries = 1; ; tries++) {
             Watched context = new Watched(retrying(() -> work.store().context(run.id(), work.node(), run.attempt())));
             try (context) {
-                String image = work.driver().build(spec, context, line -> log.line("build", line));
+                String image = buildInterruptibly(spec, context, log);
                 log.line("build", "Built image " + shortId(image) + ".");
                 return image;
             } catch (ImageBuildException e) {
@@ -211,6 +228,46 @@ final class RunJob {
         }
     }
 
+    private String buildInterruptibly(BuildSpec spec, InputStream context, LogShipper log) {
+        synchronized (buildLock) {
+            if (stopWhy != null) {
+                throw new BuildStopped();
+            }
+            building = true;
+        }
+        try {
+            return work.driver().build(spec, context, line -> log.line("build", line));
+        } catch (RuntimeException e) {
+            if (stopWhy != null && !work.closing()) {
+                throw new BuildStopped();
+            }
+            throw e;
+        } finally {
+            synchronized (buildLock) {
+                building = false;
+            }
+            Thread.interrupted();
+        }
+    }
+
+    /** The run asks for something its container cannot have (an engine limit, an environment name). */
+    private static final class RunRefused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RunRefused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The build was abandoned because the store said to stop the run. */
+    private static final class BuildStopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BuildStopped() {
+            super("the build was stopped", null, false, false);
+        }
+    }
+
     private void start(String image) {
         Limits limits;
         TaskSpec spec;
@@ -219,7 +276,7 @@ final class RunJob {
             spec = new TaskSpec(taskId, image, run.command(), run.env(), Map.of(), null, limits,
                                 new RunRef(run.id(), run.attempt(), work.node()));
         } catch (IllegalArgumentException e) {
-            throw new ImageBuildException("The run cannot be started: " + e.getMessage());
+            throw new RunRefused("the run cannot be started: " + e.getMessage());
         }
         try {
             work.driver().start(spec);
@@ -301,7 +358,7 @@ final class RunJob {
     private void finishStopped(LogShipper log, ExitResult exit) {
         Integer code = exit == null ? null : exit.exitCode();
         if ("cancelled".equals(stopWhy)) {
-            log.line("system", "Cancelled by a user: the container was stopped and removed.");
+            log.line("system", "Cancelled by a user" + (started ? ": the container was stopped and removed." : "."));
             finish(log, RunState.CANCELLED, code, "cancelled by a user", null);
         } else {
             finish(log, RunState.LOST, code, "the agent on node " + work.node()

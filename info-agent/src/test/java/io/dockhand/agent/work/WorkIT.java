@@ -204,6 +204,28 @@ class WorkIT {
     }
 
     @Test
+    void abandonsABuildThatIsCancelledAndLeavesNothingBehind() throws Exception {
+        Run run = cluster.submit(context("long-build", "RUN echo first step " + cluster.id + " > /first\n"
+                + "RUN echo building slowly; sleep 120\n").stream(), on());
+        cluster.await(run.id(), PATIENCE, r -> r.state() == RunState.BUILDING);
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!cluster.log(run.id()).contains("building slowly") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+
+        cluster.cancel(run.id());
+        Run done = cluster.awaitFinal(run.id(), Duration.ofSeconds(20));
+
+        assertThat(done.state()).isEqualTo(RunState.CANCELLED);
+        assertThat(cluster.containersOf(run.id())).isEmpty();
+        assertThat(cluster.imagesOf(done.context())).isEmpty();
+        Thread.sleep(2000);
+        assertThat(cluster.docker.listContainersCmd().withShowAll(true).exec())
+                .as("no intermediate build container running the step")
+                .noneSatisfy(c -> assertThat(c.getCommand()).contains("building slowly"));
+    }
+
+    @Test
     void stopsARunThatIsOutOfTime() throws Exception {
         Run run = cluster.submit(context("slow", "").stream(),
                                  on("timeout", "2s", "arg", "sh", "arg", "-c", "arg", "echo started; sleep 300"));
