@@ -1,14 +1,7 @@
 package io.dockhand.agent.work;
 
-import java.io.FilterInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -17,7 +10,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.dockhand.agent.engine.EngineUnavailableException;
 import io.dockhand.agent.engine.Engine.Subscription;
-import io.dockhand.agent.executor.BuildSpec;
 import io.dockhand.agent.executor.ExitResult;
 import io.dockhand.agent.executor.ImageBuildException;
 import io.dockhand.agent.executor.Limits;
@@ -58,8 +50,7 @@ final class RunJob {
     private volatile boolean started;
     private volatile boolean removed;
     private volatile Thread thread;
-    private final Object buildLock = new Object();
-    private boolean building;
+    private volatile RunImage imageStep;
 
     RunJob(WorkContext work, Run run, long leaseSeconds) {
         this.work = work;
@@ -72,20 +63,6 @@ final class RunJob {
     /** The task id of a run's container: the driver calls the container {@code dockhand-task-run-<id>}. */
     static String taskId(String runId) {
         return "run-" + runId;
-    }
-
-    /** The image reference a context's build is tagged with: {@code dockhand-run/<digest>-<dockerfile>:latest}. */
-    static String tag(String context, String dockerfile) {
-        String hex = context.replaceFirst("^sha256:", "").toLowerCase(java.util.Locale.ROOT)
-                .replaceAll("[^0-9a-f]", "");
-        String digest = hex.length() >= 16 ? hex.substring(0, 16) : hex + "0".repeat(16 - hex.length());
-        try {
-            byte[] path = MessageDigest.getInstance("SHA-256").digest(
-                    (dockerfile == null ? "Dockerfile" : dockerfile).getBytes(StandardCharsets.UTF_8));
-            return "dockhand-run/" + digest + "-" + HexFormat.of().formatHex(path).substring(0, 8) + ":latest";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     Run run() {
@@ -114,10 +91,9 @@ final class RunJob {
             if ("lease-lost".equals(why)) {
                 leaseLost = true;
             }
-            synchronized (buildLock) {
-                if (building && thread != null) {
-                    thread.interrupt();
-                }
+            RunImage building = imageStep;
+            if (building != null) {
+                building.stop();
             }
         }
     }
@@ -129,7 +105,9 @@ final class RunJob {
         String image = null;
         try {
             report(RunState.BUILDING, null, null, null);
-            image = image(log);
+            imageStep = new RunImage(work, run, log, () -> stopWhy != null, () -> leaseUntil,
+                    () -> retrying(() -> work.store().context(run.id(), work.node(), run.attempt())));
+            image = imageStep.obtain();
             work.images().used(image);
             if (stopWhy != null) {
                 finishStopped(log, null);
@@ -144,7 +122,7 @@ final class RunJob {
         } catch (RunRefused e) {
             log.line("system", "The run failed: " + e.getMessage());
             finish(log, RunState.FAILED, null, e.getMessage(), image);
-        } catch (BuildStopped e) {
+        } catch (RunImage.Stopped e) {
             log.line("system", "The build was stopped.");
             finishStopped(log, null);
         } catch (WorkClient.LeaseLostException e) {
@@ -199,72 +177,12 @@ final class RunJob {
                 });
     }
 
-    /** The run's image: the node's cached build of the same context and Dockerfile, else a new build. */
-    private String image(LogShipper log) {
-        Optional<String> cached = work.driver().cachedImage(run.context(), run.dockerfile());
-        if (cached.isPresent()) {
-            log.line("build", "Using the image " + shortId(cached.get()) + " built earlier on node " + work.node()
-                    + " from the same context (" + run.context() + "): no rebuild.");
-            return cached.get();
-        }
-        BuildSpec spec = new BuildSpec(tag(run.context(), run.dockerfile()), Map.of(), null, run.dockerfile(),
-                                       run.context());
-        for (int tries = 1; ; tries++) {
-            Watched context = new Watched(retrying(() -> work.store().context(run.id(), work.node(), run.attempt())));
-            try (context) {
-                String image = buildInterruptibly(spec, context, log);
-                log.line("build", "Built image " + shortId(image) + ".");
-                return image;
-            } catch (ImageBuildException e) {
-                if (context.broke != null && tries < 3 && Instant.now().isBefore(leaseUntil)) {
-                    log.line("system", "The build context's download broke off (" + context.broke
-                            + "); building again.");
-                    continue;
-                }
-                throw e;
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "Closing the context stream of run " + run.id(), e);
-            }
-        }
-    }
-
-    private String buildInterruptibly(BuildSpec spec, InputStream context, LogShipper log) {
-        synchronized (buildLock) {
-            if (stopWhy != null) {
-                throw new BuildStopped();
-            }
-            building = true;
-        }
-        try {
-            return work.driver().build(spec, context, line -> log.line("build", line));
-        } catch (RuntimeException e) {
-            if (stopWhy != null && !work.closing()) {
-                throw new BuildStopped();
-            }
-            throw e;
-        } finally {
-            synchronized (buildLock) {
-                building = false;
-            }
-            Thread.interrupted();
-        }
-    }
-
     /** The run asks for something its container cannot have (an engine limit, an environment name). */
     private static final class RunRefused extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         RunRefused(String message) {
             super(message, null, false, false);
-        }
-    }
-
-    /** The build was abandoned because the store said to stop the run. */
-    private static final class BuildStopped extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        BuildStopped() {
-            super("the build was stopped", null, false, false);
         }
     }
 
@@ -467,11 +385,6 @@ final class RunJob {
         }
     }
 
-    static String shortId(String imageId) {
-        String hex = imageId == null ? "" : imageId.replaceFirst("^sha256:", "");
-        return hex.length() > 12 ? hex.substring(0, 12) : hex;
-    }
-
     /** Whether a container was a run's that its agent started (not one left merely created). */
     static boolean wasStarted(TaskStatus task) {
         return task.state() == TaskState.RUNNING || task.state() == TaskState.EXITED;
@@ -483,35 +396,6 @@ final class RunJob {
 
         AgentClosing() {
             super("the agent is shutting down", null, false, false);
-        }
-    }
-
-    /** The context as it streams from the store, remembering whether the download broke off. */
-    private static final class Watched extends FilterInputStream {
-        volatile String broke;
-
-        Watched(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                return super.read();
-            } catch (IOException e) {
-                broke = e.toString();
-                throw e;
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return super.read(b, off, len);
-            } catch (IOException e) {
-                broke = e.toString();
-                throw e;
-            }
         }
     }
 }

@@ -26,9 +26,9 @@ class WorkPiecesTest {
 
     @Test
     void tagsAnImageByItsContextAndDockerfile() {
-        String tag = RunJob.tag("sha256:" + "0123456789abcdef".repeat(4), "Dockerfile");
+        String tag = RunImage.tag("sha256:" + "0123456789abcdef".repeat(4), "Dockerfile");
         assertThat(tag).matches("dockhand-run/0123456789abcdef-[0-9a-f]{8}:latest");
-        assertThat(RunJob.tag("sha256:" + "0123456789abcdef".repeat(4), "sub/Dockerfile")).isNotEqualTo(tag);
+        assertThat(RunImage.tag("sha256:" + "0123456789abcdef".repeat(4), "sub/Dockerfile")).isNotEqualTo(tag);
     }
 
     @Test
