@@ -1,21 +1,24 @@
 -- Build contexts, content-addressed by the sha256 of their exact bytes, stored in chunks of at most 1 MiB.
--- An upload writes its chunks under a temporary key 'upload:<uuid>' and renames them to the digest once complete
--- (or drops them when a blob with that digest exists already).
+-- An upload writes its chunks under its own key 'upload:<uuid>' as they stream in; once complete, a row in blobs
+-- names them by the digest (or they are dropped when a blob with that digest exists already). The chunks are never
+-- rewritten: renaming them would copy the whole context inside one transaction.
 CREATE TABLE blobs (
     digest       VARCHAR(80) PRIMARY KEY,
+    chunks_key   VARCHAR(80) NOT NULL,
     size_bytes   BIGINT      NOT NULL,
     chunks       INTEGER     NOT NULL,
     created_us   BIGINT      NOT NULL,
-    last_used_us BIGINT      NOT NULL
+    last_used_us BIGINT      NOT NULL,
+    CONSTRAINT blobs_chunks_key_unique UNIQUE (chunks_key)
 );
 CREATE INDEX blobs_by_use ON blobs (last_used_us);
 
 CREATE TABLE blob_chunks (
-    digest     VARCHAR(80) NOT NULL,
+    blob_key   VARCHAR(80) NOT NULL,
     idx        INTEGER     NOT NULL,
     data       BYTEA       NOT NULL,
     created_us BIGINT      NOT NULL,
-    PRIMARY KEY (digest, idx)
+    PRIMARY KEY (blob_key, idx)
 );
 
 -- Runs: one build context built and run once on one node (the one work model of DESIGN.md).

@@ -20,9 +20,10 @@ import io.dockhand.server.db.Transactions;
 
 /**
  * Content-addressed blobs (build contexts) in the database, in chunk rows of at most {@link #CHUNK} bytes. A blob
- * is written as it streams in (under a temporary key {@code upload:<uuid>}) while its sha256 is computed; once
- * complete its chunks are renamed to {@code sha256:<hex>}, or dropped when a blob with that digest is stored
- * already: the same content is stored once. Nothing holds a blob whole in memory.
+ * is written as it streams in (under its own key {@code upload:<uuid>}) while its sha256 is computed; once
+ * complete a {@code blobs} row names those chunks by the digest {@code sha256:<hex>}, or they are dropped when a
+ * blob with that digest is stored already: the same content is stored once. Chunks are never rewritten (a rename
+ * would copy the whole blob inside one transaction), and nothing holds a blob whole in memory.
  */
 public final class BlobStore {
     /** The largest chunk row. */
@@ -93,13 +94,13 @@ public final class BlobStore {
             long now = Micros.of(clock.instant());
             transactions.run(c -> {
                 try (PreparedStatement delete = c.prepareStatement(
-                        "DELETE FROM blob_chunks WHERE digest = ? AND idx = ?")) {
+                        "DELETE FROM blob_chunks WHERE blob_key = ? AND idx = ?")) {
                     delete.setString(1, key);
                     delete.setInt(2, idx);
                     delete.executeUpdate();
                 }
                 try (PreparedStatement insert = c.prepareStatement(
-                        "INSERT INTO blob_chunks (digest, idx, data, created_us) VALUES (?, ?, ?, ?)")) {
+                        "INSERT INTO blob_chunks (blob_key, idx, data, created_us) VALUES (?, ?, ?, ?)")) {
                     insert.setString(1, key);
                     insert.setInt(2, idx);
                     insert.setBytes(3, data);
@@ -118,37 +119,30 @@ public final class BlobStore {
             String digest = "sha256:" + HEX.formatHex(sha256.digest());
             long now = Micros.of(clock.instant());
             transactions.run(c -> {
-                boolean exists;
-                try (PreparedStatement find = c.prepareStatement("SELECT size_bytes FROM blobs WHERE digest = ?")) {
-                    find.setString(1, digest);
-                    try (ResultSet rs = find.executeQuery()) {
-                        exists = rs.next();
-                    }
+                // Touch first: a blob deleted by retention meanwhile touches nothing, and is stored again below.
+                int touched;
+                try (PreparedStatement touch = c.prepareStatement(
+                        "UPDATE blobs SET last_used_us = ? WHERE digest = ?")) {
+                    touch.setLong(1, now);
+                    touch.setString(2, digest);
+                    touched = touch.executeUpdate();
                 }
-                if (exists) {
-                    try (PreparedStatement touch = c.prepareStatement(
-                            "UPDATE blobs SET last_used_us = ? WHERE digest = ?");
-                         PreparedStatement drop = c.prepareStatement("DELETE FROM blob_chunks WHERE digest = ?")) {
-                        touch.setLong(1, now);
-                        touch.setString(2, digest);
-                        touch.executeUpdate();
+                if (touched == 1) {
+                    try (PreparedStatement drop = c.prepareStatement("DELETE FROM blob_chunks WHERE blob_key = ?")) {
                         drop.setString(1, key);
                         drop.executeUpdate();
                     }
                 } else {
-                    try (PreparedStatement insert = c.prepareStatement("INSERT INTO blobs (digest, size_bytes, "
-                            + "chunks, created_us, last_used_us) VALUES (?, ?, ?, ?, ?)");
-                         PreparedStatement rename = c.prepareStatement(
-                                 "UPDATE blob_chunks SET digest = ? WHERE digest = ?")) {
+                    // a concurrent upload of the same content inserting first is a duplicate key: the retry touches
+                    try (PreparedStatement insert = c.prepareStatement("INSERT INTO blobs (digest, chunks_key, "
+                            + "size_bytes, chunks, created_us, last_used_us) VALUES (?, ?, ?, ?, ?, ?)")) {
                         insert.setString(1, digest);
-                        insert.setLong(2, size);
-                        insert.setInt(3, chunks);
-                        insert.setLong(4, now);
+                        insert.setString(2, key);
+                        insert.setLong(3, size);
+                        insert.setInt(4, chunks);
                         insert.setLong(5, now);
+                        insert.setLong(6, now);
                         insert.executeUpdate();
-                        rename.setString(1, digest);
-                        rename.setString(2, key);
-                        rename.executeUpdate();
                     }
                 }
                 return null;
@@ -165,7 +159,7 @@ public final class BlobStore {
             done = true;
             try {
                 transactions.run(c -> {
-                    try (PreparedStatement drop = c.prepareStatement("DELETE FROM blob_chunks WHERE digest = ?")) {
+                    try (PreparedStatement drop = c.prepareStatement("DELETE FROM blob_chunks WHERE blob_key = ?")) {
                         drop.setString(1, key);
                         return drop.executeUpdate();
                     }
@@ -208,7 +202,8 @@ public final class BlobStore {
             int idx = i;
             byte[] data = transactions.run(c -> {
                 try (PreparedStatement read = c.prepareStatement(
-                        "SELECT data FROM blob_chunks WHERE digest = ? AND idx = ?")) {
+                        "SELECT k.data FROM blobs b JOIN blob_chunks k ON k.blob_key = b.chunks_key"
+                        + " WHERE b.digest = ? AND k.idx = ?")) {
                     read.setString(1, digest);
                     read.setInt(2, idx);
                     try (ResultSet rs = read.executeQuery()) {
@@ -231,8 +226,8 @@ public final class BlobStore {
         long cutoff = Micros.of(clock.instant().minus(retention));
         long abandoned = Micros.of(clock.instant().minus(Duration.ofHours(1)));
         return transactions.run(c -> {
-            try (PreparedStatement chunks = c.prepareStatement("DELETE FROM blob_chunks WHERE digest LIKE 'upload:%'"
-                    + " AND created_us < ?")) {
+            try (PreparedStatement chunks = c.prepareStatement("DELETE FROM blob_chunks WHERE created_us < ? AND"
+                    + " NOT EXISTS (SELECT 1 FROM blobs b WHERE b.chunks_key = blob_chunks.blob_key)")) {
                 chunks.setLong(1, abandoned);
                 chunks.executeUpdate();
             }
@@ -247,16 +242,29 @@ public final class BlobStore {
                     }
                 }
             }
+            int deleted = 0;
             for (String digest : digests) {
-                try (PreparedStatement blob = c.prepareStatement("DELETE FROM blobs WHERE digest = ?");
-                     PreparedStatement chunks = c.prepareStatement("DELETE FROM blob_chunks WHERE digest = ?")) {
+                // conditional: an upload of the same content that touched it meanwhile keeps it
+                String key = null;
+                try (PreparedStatement find = c.prepareStatement("SELECT chunks_key FROM blobs WHERE digest = ?")) {
+                    find.setString(1, digest);
+                    try (ResultSet rs = find.executeQuery()) {
+                        key = rs.next() ? rs.getString(1) : null;
+                    }
+                }
+                try (PreparedStatement blob = c.prepareStatement("DELETE FROM blobs WHERE digest = ? AND"
+                        + " last_used_us < ?");
+                     PreparedStatement chunks = c.prepareStatement("DELETE FROM blob_chunks WHERE blob_key = ?")) {
                     blob.setString(1, digest);
-                    blob.executeUpdate();
-                    chunks.setString(1, digest);
-                    chunks.executeUpdate();
+                    blob.setLong(2, cutoff);
+                    if (key != null && blob.executeUpdate() == 1) {
+                        chunks.setString(1, key);
+                        chunks.executeUpdate();
+                        deleted++;
+                    }
                 }
             }
-            return digests.size();
+            return deleted;
         });
     }
 

@@ -63,6 +63,7 @@ public final class RunsService implements Routes.Resource {
     private static final Set<String> STREAMS = Set.of("build", "stdout", "stderr", "system");
     private static final long KEEP_ALIVE_NANOS = Duration.ofSeconds(15).toNanos();
     private static final int LOG_BATCH = 200;
+    private static final long IDLE_NANOS = Duration.ofSeconds(30).toNanos();
 
     private final RunRepository runs;
     private final NodeRepository nodes;
@@ -664,7 +665,10 @@ public final class RunsService implements Routes.Resource {
                 out.flush();
                 lastWrite = System.nanoTime();
             }
-            signals.awaitLog(150);
+            // other replicas' appends are seen by polling: often while text flows, less after a long silence (a
+            // follower whose client went away unseen polls until the run ends); this replica's wake at once
+            long idle = System.nanoTime() - lastWrite;
+            signals.awaitLog(idle > IDLE_NANOS ? 500 : 150);
         }
     }
 
