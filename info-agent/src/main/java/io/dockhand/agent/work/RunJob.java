@@ -143,7 +143,7 @@ final class RunJob {
     void adopt(TaskStatus task, RunState storeState) {
         thread = Thread.currentThread();
         started = true;
-        WorkClient.LogCount shipped = retrying(() -> work.store().logCount(run.id()));
+        LogCount shipped = retrying(() -> work.store().logCount(run.id()));
         // The earlier agent's sequence numbers are unknown: this one's start past any it could have used (the
         // store keeps one chunk per number), at the clock's milliseconds times a thousand.
         LogShipper log = shipper(System.currentTimeMillis() * 1000);

@@ -23,8 +23,6 @@ import io.dockhand.api.RunReport;
 import io.dockhand.web.ClusterToken;
 import io.dockhand.web.Json;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -130,7 +128,7 @@ public final class WorkClient {
      * How much of a run's container output the store holds: its lines on stdout and on stderr, counted page by
      * page from {@code GET /api/v1/runs/{id}/logs?format=json&offset=N} as it streams (never held whole).
      */
-    public LogCount logCount(String runId) {
+    LogCount logCount(String runId) {
         LogCount total = new LogCount(0, 0, 0, 0);
         while (true) {
             LogCount page = logPage(runId, total.nextOffset());
@@ -158,64 +156,6 @@ public final class WorkClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreDownException("interrupted", e);
-        }
-    }
-
-    /**
-     * Lines per stream and pieces of a run's log.
-     *
-     * @param stdout     lines on stdout
-     * @param stderr     lines on stderr
-     * @param chunks     pieces of any stream
-     * @param nextOffset where the log read goes on
-     */
-    public record LogCount(long stdout, long stderr, long chunks, long nextOffset) {
-
-        static LogCount read(JsonParser json) throws IOException {
-            long out = 0;
-            long err = 0;
-            long chunks = 0;
-            long next = 0;
-            String stream = null;
-            String text = null;
-            int depth = 0;
-            for (JsonToken token = json.nextToken(); token != null; token = json.nextToken()) {
-                switch (token) {
-                    case START_OBJECT -> {
-                        depth++;
-                        stream = null;
-                        text = null;
-                    }
-                    case END_OBJECT -> {
-                        if (depth == 2) {
-                            chunks++;
-                            long lines = text == null ? 0 : text.chars().filter(c -> c == '\n').count();
-                            if ("stdout".equals(stream)) {
-                                out += lines;
-                            } else if ("stderr".equals(stream)) {
-                                err += lines;
-                            }
-                        }
-                        depth--;
-                    }
-                    case VALUE_STRING -> {
-                        if (depth == 2 && "stream".equals(json.currentName())) {
-                            stream = json.getText();
-                        } else if (depth == 2 && "text".equals(json.currentName())) {
-                            text = json.getText();
-                        }
-                    }
-                    case VALUE_NUMBER_INT -> {
-                        if (depth == 1 && "nextOffset".equals(json.currentName())) {
-                            next = json.getLongValue();
-                        }
-                    }
-                    default -> {
-                        // other fields
-                    }
-                }
-            }
-            return new LogCount(out, err, chunks, next);
         }
     }
 

@@ -19,9 +19,9 @@ class WorkPiecesTest {
                 {"offset":20,"end":30,"stream":"stderr","text":"e\\n"},
                 {"offset":30,"end":40,"stream":"stdout","text":"c\\n"}],"nextOffset":40}""";
 
-        WorkClient.LogCount count = WorkClient.LogCount.read(Json.MAPPER.getFactory().createParser(page));
+        LogCount count = LogCount.read(Json.MAPPER.getFactory().createParser(page));
 
-        assertThat(count).isEqualTo(new WorkClient.LogCount(3, 1, 4, 40));
+        assertThat(count).isEqualTo(new LogCount(3, 1, 4, 40));
     }
 
     @Test
