@@ -107,6 +107,33 @@ class AgentRestartIT {
     }
 
     @Test
+    void anAgentBackWithinTheLeaseReportsARunThatEndedWhileItWasAway() throws Exception {
+        AgentProcess first = agent("ended-1");
+        var tar = new TarContext().file("Dockerfile", "FROM " + WorkCluster.BASE_IMAGE + "\n")
+                .file("marker", cluster.id + " ended\n");
+        Run run = cluster.submit(tar.stream(), Map.of("node", List.of(node), "arg", List.of("sh", "-c",
+                "echo before; sleep 2; echo after; exit 4")));
+        cluster.await(run.id(), Duration.ofSeconds(60), r -> r.state() == RunState.RUNNING);
+        awaitLog(run.id(), "before\n");
+
+        first.kill();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!"exited".equals(cluster.containersOf(run.id()).getFirst().getState())) {
+            assertThat(System.nanoTime()).as("the container exits").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+        AgentProcess second = agent("ended-2");
+        Run done = cluster.awaitFinal(run.id(), Duration.ofSeconds(30));
+
+        assertThat(done.state()).as(second.log()).isEqualTo(RunState.FAILED);
+        assertThat(done.exitCode()).isEqualTo(4);
+        String log = cluster.log(run.id());
+        assertThat(log.lines().filter(l -> l.equals("before") || l.equals("after"))).containsExactly("before", "after");
+        assertThat(cluster.containersOf(run.id())).isEmpty();
+        second.kill();
+    }
+
+    @Test
     void leavesTheRunContainersOfAnotherClusterAlone() throws Exception {
         String other = cluster.docker.createContainerCmd(WorkCluster.BASE_IMAGE)
                 .withName("dockhand-task-run-other-" + cluster.id)
