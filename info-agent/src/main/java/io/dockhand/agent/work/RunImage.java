@@ -1,0 +1,171 @@
+package io.dockhand.agent.work;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import io.dockhand.agent.executor.BuildSpec;
+import io.dockhand.agent.executor.ImageBuildException;
+import io.dockhand.api.Run;
+
+/**
+ * A run's image: the node's cached build of the same context (by digest) and Dockerfile path, else a new build of
+ * the context as it streams from the store, its log shipped as stream {@code build}. A build whose context
+ * download breaks off is tried again (three times at most, while the lease holds); a build the store says to stop
+ * is abandoned: its thread is interrupted, which closes the engine's build request and makes the engine cancel it.
+ */
+final class RunImage {
+
+    private static final System.Logger LOG = System.getLogger(RunImage.class.getName());
+
+    private final WorkContext work;
+    private final Run run;
+    private final LogShipper log;
+    private final BooleanSupplier stopRequested;
+    private final Supplier<Instant> leaseUntil;
+    private final Supplier<InputStream> fetch;
+    private final Object lock = new Object();
+    private Thread building;
+
+    /**
+     * @param stopRequested whether the store said to stop the run
+     * @param leaseUntil    until when the lease holds
+     * @param fetch         opens the context's stream from the store (retried while the store is away)
+     */
+    RunImage(WorkContext work, Run run, LogShipper log, BooleanSupplier stopRequested, Supplier<Instant> leaseUntil,
+             Supplier<InputStream> fetch) {
+        this.work = work;
+        this.run = run;
+        this.log = log;
+        this.stopRequested = stopRequested;
+        this.leaseUntil = leaseUntil;
+        this.fetch = fetch;
+    }
+
+    /** The image reference a context's build is tagged with: {@code dockhand-run/<digest>-<dockerfile>:latest}. */
+    static String tag(String context, String dockerfile) {
+        String hex = context.replaceFirst("^sha256:", "").toLowerCase(Locale.ROOT)
+                .replaceAll("[^0-9a-f]", "");
+        String digest = hex.length() >= 16 ? hex.substring(0, 16) : hex + "0".repeat(16 - hex.length());
+        try {
+            byte[] path = MessageDigest.getInstance("SHA-256").digest(
+                    (dockerfile == null ? "Dockerfile" : dockerfile).getBytes(StandardCharsets.UTF_8));
+            return "dockhand-run/" + digest + "-" + HexFormat.of().formatHex(path).substring(0, 8) + ":latest";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The run's image: the node's cached build of the same context and Dockerfile, else a new build. */
+    String obtain() {
+        Optional<String> cached = work.driver().cachedImage(run.context(), run.dockerfile());
+        if (cached.isPresent()) {
+            log.line("build", "Using the image " + shortId(cached.get()) + " built earlier on node " + work.node()
+                    + " from the same context (" + run.context() + "): no rebuild.");
+            return cached.get();
+        }
+        BuildSpec spec = new BuildSpec(tag(run.context(), run.dockerfile()), Map.of(), null, run.dockerfile(),
+                                       run.context());
+        for (int tries = 1; ; tries++) {
+            Watched context = new Watched(fetch.get());
+            try (context) {
+                String image = build(spec, context);
+                log.line("build", "Built image " + shortId(image) + ".");
+                return image;
+            } catch (ImageBuildException e) {
+                if (context.broke != null && tries < 3 && Instant.now().isBefore(leaseUntil.get())) {
+                    log.line("system", "The build context's download broke off (" + context.broke
+                            + "); building again.");
+                    continue;
+                }
+                throw e;
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "Closing the context stream of run " + run.id(), e);
+            }
+        }
+    }
+
+    private String build(BuildSpec spec, InputStream context) {
+        synchronized (lock) {
+            if (stopRequested.getAsBoolean()) {
+                throw new Stopped();
+            }
+            building = Thread.currentThread();
+        }
+        try {
+            return work.driver().build(spec, context, line -> log.line("build", line));
+        } catch (RuntimeException e) {
+            if (stopRequested.getAsBoolean() && !work.closing()) {
+                throw new Stopped();
+            }
+            throw e;
+        } finally {
+            synchronized (lock) {
+                building = null;
+            }
+            Thread.interrupted();
+        }
+    }
+
+    /** Abandons the build in progress, if there is one. */
+    void stop() {
+        synchronized (lock) {
+            if (building != null) {
+                building.interrupt();
+            }
+        }
+    }
+
+    static String shortId(String imageId) {
+        String hex = imageId == null ? "" : imageId.replaceFirst("^sha256:", "");
+        return hex.length() > 12 ? hex.substring(0, 12) : hex;
+    }
+
+    /** The build was abandoned because the store said to stop the run. */
+    static final class Stopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Stopped() {
+            super("the build was stopped", null, false, false);
+        }
+    }
+
+    /** The context as it streams from the store, remembering whether the download broke off. */
+    private static final class Watched extends FilterInputStream {
+        volatile String broke;
+
+        Watched(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                broke = e.toString();
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                broke = e.toString();
+                throw e;
+            }
+        }
+    }
+}
