@@ -159,7 +159,9 @@ final class RunCommand implements Callable<Integer> {
         boolean hooked = addHook(hook);
         try {
             JsonNode last = RunLog.print(api, id, true, out, settings.timeout());
-            return outcome(last == null ? api.run(id) : last, err);
+            JsonNode end = last == null ? api.run(id) : last;
+            // On SIGINT the shutdown hook cancels and reports; the JVM exits 130 once it is done.
+            return cancelling.get() ? ExitCodes.INTERRUPTED : outcome(end, err);
         } catch (InterruptedException e) {
             cancel.run();
             return ExitCodes.INTERRUPTED;
