@@ -9,6 +9,15 @@ import io.dockhand.api.Paths;
 import io.dockhand.server.db.AutoServerBind;
 import io.dockhand.server.db.Database;
 import io.dockhand.server.db.StoreUnavailableException;
+import io.dockhand.server.db.Transactions;
+import io.dockhand.server.blobs.BlobStore;
+import io.dockhand.server.nodes.NodeRepository;
+import io.dockhand.server.nodes.NodesService;
+import io.dockhand.server.runs.Auth;
+import io.dockhand.server.runs.RunRepository;
+import io.dockhand.server.runs.RunsService;
+import io.dockhand.server.runs.Signals;
+import io.dockhand.server.runs.Sweeper;
 import io.dockhand.server.records.AmbiguousIdException;
 import io.dockhand.server.records.IdempotencyConflictException;
 import io.dockhand.server.records.InvalidRecordException;
@@ -33,16 +42,19 @@ public final class StoreServer implements AutoCloseable {
     private final Database database;
     private final WebApp web;
     private final ScheduledExecutorService housekeeping;
+    private final Signals signals;
 
-    private StoreServer(Database database, WebApp web, ScheduledExecutorService housekeeping) {
+    private StoreServer(Database database, WebApp web, ScheduledExecutorService housekeeping, Signals signals) {
         this.database = database;
         this.web = web;
         this.housekeeping = housekeeping;
+        this.signals = signals;
     }
 
     /** Opens the database named by {@code store} config and serves on {@code server} config. */
     public static StoreServer start(Config config) {
         StoreSettings settings = StoreSettings.create(config.get("store"));
+        StoreSettings.Work work = StoreSettings.work(config.get("store"));
         if (settings.url().contains("AUTO_SERVER=TRUE")) {
             AutoServerBind.apply(config.get("store"), config.get("server"));
         }
@@ -68,12 +80,25 @@ public final class StoreServer implements AutoCloseable {
                                                                token);
             web.register(recordsService)
                     .register(new LegacyService(recordsService, records, settings.maxBodyBytes(), clock));
+            Transactions transactions = new Transactions(database.dataSource(), clock, settings.retryWindow());
+            RunRepository runs = new RunRepository(transactions, clock);
+            NodeRepository nodes = new NodeRepository(transactions, clock, work.downAfter());
+            BlobStore blobs = new BlobStore(transactions, clock);
+            Signals signals = new Signals();
+            Auth auth = new Auth(token);
+            web.register(new NodesService(nodes, runs, transactions, work.lease(), auth))
+                    .register(new RunsService(runs, nodes, blobs, work, auth, signals))
+                    // the listener's limit must let a context of the largest size through; routes check their own
+                    .minPayloadSize(work.maxContextBytes() + 1024 * 1024);
             WebApp server = web.feature(io.helidon.openapi.OpenApiFeature.create(config.get("openapi")), "/openapi")
                     .start();
-            ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+            ScheduledExecutorService housekeeping = Executors.newScheduledThreadPool(2,
                     Thread.ofVirtual().name("dockhand-housekeeping").factory());
             housekeeping.scheduleWithFixedDelay(() -> forgetKeys(records, settings), 1, 10, TimeUnit.MINUTES);
-            return new StoreServer(database, server, housekeeping);
+            housekeeping.scheduleWithFixedDelay(() -> deleteUnusedContexts(blobs, work), 1, 10, TimeUnit.MINUTES);
+            housekeeping.scheduleWithFixedDelay(new Sweeper(runs, nodes, signals), 1000, 1000,
+                                                TimeUnit.MILLISECONDS);
+            return new StoreServer(database, server, housekeeping, signals);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -92,6 +117,18 @@ public final class StoreServer implements AutoCloseable {
         }
     }
 
+    private static void deleteUnusedContexts(BlobStore blobs, StoreSettings.Work work) {
+        try {
+            int deleted = blobs.deleteUnused(work.contextRetention());
+            if (deleted > 0) {
+                LOGGER.log(System.Logger.Level.INFO, "Deleted " + deleted + " build contexts unused for "
+                        + work.contextRetention());
+            }
+        } catch (RuntimeException e) {
+            LOGGER.log(System.Logger.Level.WARNING, "Could not delete unused build contexts; trying again later", e);
+        }
+    }
+
     /** The port the server listens on. */
     public int port() {
         return web.port();
@@ -105,6 +142,7 @@ public final class StoreServer implements AutoCloseable {
     @Override
     public void close() {
         housekeeping.shutdownNow();
+        signals.close();
         web.close();
         database.close();
     }

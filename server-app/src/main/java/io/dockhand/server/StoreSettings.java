@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 import io.dockhand.api.Durations;
+import io.dockhand.api.Sizes;
 
 import io.helidon.config.Config;
 
@@ -60,6 +61,60 @@ public record StoreSettings(String url, String user, String password, int poolSi
         }
         try {
             return Durations.parse(text.orElse(fallback));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("store." + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The settings of nodes and runs (issue 11), read from the same {@code store} node.
+     *
+     * @param downAfter        a node whose agent is silent longer than this is {@code down} ({@code downafter}, 10s)
+     * @param lease            how long a run's lease lasts without a heartbeat naming it ({@code runs.lease}, 10s)
+     * @param maxContextBytes  the largest build context accepted ({@code runs.maxcontext}, 1g)
+     * @param maxLogBytes      the largest log kept per run; later output is dropped ({@code runs.maxlog}, 64m)
+     * @param contextRetention a context no unfinished run needs is deleted once unused this long
+     *                         ({@code runs.contextretention}, 7d)
+     */
+    public record Work(Duration downAfter, Duration lease, long maxContextBytes, long maxLogBytes,
+                       Duration contextRetention) {
+    }
+
+    /** Reads {@code nodes.downafter}, {@code runs.lease}, {@code runs.maxcontext}, {@code runs.maxlog} and
+     * {@code runs.contextretention} under {@code store}. */
+    public static Work work(Config store) {
+        Duration lease = positive("runs.lease", workDuration(store, "runs.lease", "10s"));
+        return new Work(positive("nodes.downafter", workDuration(store, "nodes.downafter", "10s")),
+                        lease.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : lease,
+                        size(store, "runs.maxcontext", "1g"),
+                        size(store, "runs.maxlog", "64m"),
+                        positive("runs.contextretention", workDuration(store, "runs.contextretention", "7d")));
+    }
+
+    private static Duration workDuration(Config store, String key, String fallback) {
+        String text = store.get(key).asString().asOptional().filter(s -> !s.isBlank()).orElse(fallback);
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("store." + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Duration positive(String key, Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException("store." + key + " must be longer than 0, not " + value);
+        }
+        return value;
+    }
+
+    private static long size(Config store, String key, String fallback) {
+        String text = store.get(key).asString().asOptional().filter(s -> !s.isBlank()).orElse(fallback);
+        try {
+            long bytes = Sizes.parse(text);
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("a size larger than 0 (1g, 64m), not '" + text + "'");
+            }
+            return bytes;
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("store." + key + ": " + e.getMessage(), e);
         }

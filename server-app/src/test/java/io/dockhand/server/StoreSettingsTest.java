@@ -42,4 +42,32 @@ class StoreSettingsTest {
         assertThatThrownBy(() -> read(Map.of("retrywindow", "20")))
                 .hasMessageContaining("store.retrywindow").hasMessageContaining("20s");
     }
+
+    @Test
+    void readsTheNodeAndRunSettingsWithDefaults() {
+        StoreSettings.Work defaults = StoreSettings.work(Config.just(ConfigSources.create(Map.of())));
+        assertThat(defaults.downAfter()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.lease()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.maxContextBytes()).isEqualTo(1L << 30);
+        assertThat(defaults.maxLogBytes()).isEqualTo(64L << 20);
+        assertThat(defaults.contextRetention()).isEqualTo(Duration.ofDays(7));
+        StoreSettings.Work set = StoreSettings.work(Config.just(ConfigSources.create(Map.of(
+                "nodes.downafter", "1s", "runs.lease", "2s", "runs.maxcontext", "3m", "runs.maxlog", "64k",
+                "runs.contextretention", "12h"))));
+        assertThat(set.downAfter()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(set.lease()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(set.maxContextBytes()).isEqualTo(3L << 20);
+        assertThat(set.maxLogBytes()).isEqualTo(64L << 10);
+        assertThat(set.contextRetention()).isEqualTo(Duration.ofHours(12));
+    }
+
+    @Test
+    void refusesBadNodeAndRunSettingsNamingTheKey() {
+        assertThatThrownBy(() -> StoreSettings.work(Config.just(ConfigSources.create(Map.of("runs.maxcontext",
+                "lots"))))).hasMessageContaining("store.runs.maxcontext");
+        assertThatThrownBy(() -> StoreSettings.work(Config.just(ConfigSources.create(Map.of("runs.lease", "10")))))
+                .hasMessageContaining("store.runs.lease");
+        assertThatThrownBy(() -> StoreSettings.work(Config.just(ConfigSources.create(Map.of("nodes.downafter",
+                "0s"))))).hasMessageContaining("store.nodes.downafter");
+    }
 }

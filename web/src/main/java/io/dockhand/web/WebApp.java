@@ -72,6 +72,7 @@ public final class WebApp implements AutoCloseable {
         private final Set<String> passThrough = new LinkedHashSet<>();
         private Config config = Config.empty();
         private VersionResource version;
+        private long minPayloadSize;
 
         private Builder(String name) {
             this.name = name;
@@ -91,6 +92,15 @@ public final class WebApp implements AutoCloseable {
         /** Serves the version of the artifact whose classes include {@code anchor} at {@code path}. */
         public Builder version(String path, Class<?> anchor, String artifactId) {
             this.version = new VersionResource(path, name, anchor, artifactId);
+            return this;
+        }
+
+        /**
+         * Raises the listener's {@code max-payload-size} to at least this many bytes (a route that streams large
+         * bodies, checking its own limit, needs it); a larger configured limit stays.
+         */
+        public Builder minPayloadSize(long bytes) {
+            this.minPayloadSize = Math.max(minPayloadSize, bytes);
             return this;
         }
 
@@ -141,6 +151,9 @@ public final class WebApp implements AutoCloseable {
         /** Starts the server. */
         public WebApp start() {
             WebServerConfig.Builder server = WebServer.builder().config(config);
+            if (minPayloadSize > 0 && server.maxPayloadSize() >= 0 && server.maxPayloadSize() < minPayloadSize) {
+                server.maxPayloadSize(minPayloadSize);
+            }
             features.forEach(server::addFeature);
             WebServer webServer = server
                     // include-entity lets Helidon's safe messages (a bad query's) reach a problem's detail

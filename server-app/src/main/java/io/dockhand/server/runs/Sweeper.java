@@ -1,0 +1,168 @@
+package io.dockhand.server.runs;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.dockhand.api.Node;
+import io.dockhand.api.RunState;
+import io.dockhand.server.db.Transactions;
+import io.dockhand.server.nodes.NodeRepository;
+
+/**
+ * What every replica does about once a second, with conditional updates so replicas sweeping together change each
+ * run once: a run whose lease expired ends {@code lost} (or {@code cancelled}, when a user had asked to cancel it;
+ * or goes back to {@code queued} while it has attempts left), and an unpinned queued run whose node is down moves
+ * to a live node.
+ */
+public final class Sweeper implements Runnable {
+    private static final System.Logger LOG = System.getLogger(Sweeper.class.getName());
+    private final RunRepository runs;
+    private final NodeRepository nodes;
+    private final Transactions transactions;
+    private final Signals signals;
+
+    public Sweeper(RunRepository runs, NodeRepository nodes, Signals signals) {
+        this.runs = runs;
+        this.nodes = nodes;
+        this.transactions = runs.transactions();
+        this.signals = signals;
+    }
+
+    @Override
+    public void run() {
+        try {
+            int changed = expireLeases() + moveFromDownNodes();
+            if (changed > 0) {
+                signals.workQueued();
+                signals.logStored();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Sweeping runs failed; trying again in a second", e);
+        }
+    }
+
+    private record Expired(UUID id, String state, String node, int attempt, int maxAttempts, boolean cancel,
+                           long leaseUntil) {
+    }
+
+    /** Settles runs whose lease expired; answers how many changed. */
+    public int expireLeases() {
+        long now = runs.now();
+        List<Expired> expired = transactions.run(c -> {
+            List<Expired> found = new ArrayList<>();
+            try (PreparedStatement find = c.prepareStatement("SELECT id, state, node, attempt, max_attempts,"
+                    + " cancel_requested, lease_until_us FROM runs WHERE state IN " + RunRepository.IN_PROGRESS
+                    + " AND lease_until_us < ?")) {
+                find.setLong(1, now);
+                try (ResultSet rs = find.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(new Expired(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                                              rs.getInt(4), rs.getInt(5), rs.getBoolean(6), rs.getLong(7)));
+                    }
+                }
+            }
+            return found;
+        });
+        int changed = 0;
+        for (Expired run : expired) {
+            String at = RunRepository.instant(run.leaseUntil()).toString();
+            RunState to;
+            String reason;
+            if (run.cancel()) {
+                to = RunState.CANCELLED;
+                reason = "cancelled by a user; the agent on node " + run.node() + " did not confirm it stopped the"
+                        + " run before its lease expired at " + at;
+            } else if (run.attempt() < run.maxAttempts()) {
+                to = RunState.QUEUED;
+                reason = "the agent on node " + run.node() + " stopped answering; lease expired at " + at
+                        + "; queued again";
+            } else {
+                to = RunState.LOST;
+                reason = "the agent on node " + run.node() + " stopped answering; lease expired at " + at;
+            }
+            boolean done = transactions.run(c -> {
+                String sql = to == RunState.QUEUED
+                        ? "UPDATE runs SET state = 'queued', lease_until_us = NULL, reason = ? WHERE id = ?"
+                          + " AND state = ? AND lease_until_us = ?"
+                        : "UPDATE runs SET state = ?, lease_until_us = NULL, reason = ?, finished_us = ? WHERE id = ?"
+                          + " AND state = ? AND lease_until_us = ?";
+                try (PreparedStatement update = c.prepareStatement(sql)) {
+                    int i = 1;
+                    if (to != RunState.QUEUED) {
+                        update.setString(i++, to.wire());
+                    }
+                    update.setString(i++, reason);
+                    if (to != RunState.QUEUED) {
+                        update.setLong(i++, now);
+                    }
+                    update.setObject(i++, run.id());
+                    update.setString(i++, run.state());
+                    update.setLong(i, run.leaseUntil());
+                    if (update.executeUpdate() == 0) {
+                        return false;
+                    }
+                }
+                RunRepository.event(c, run.id(), run.attempt(), run.node(), to, true, reason, null, now);
+                return true;
+            });
+            changed += done ? 1 : 0;
+        }
+        return changed;
+    }
+
+    /** Moves unpinned queued runs off nodes that are down; answers how many moved. */
+    public int moveFromDownNodes() {
+        List<String> down = nodes.down();
+        if (down.isEmpty()) {
+            return 0;
+        }
+        int moved = 0;
+        for (String from : down) {
+            List<UUID> queued = transactions.run(c -> {
+                List<UUID> ids = new ArrayList<>();
+                try (PreparedStatement find = c.prepareStatement("SELECT id FROM runs WHERE state = 'queued' AND"
+                        + " node = ? AND pinned = FALSE ORDER BY state, created_us FETCH FIRST 100 ROWS ONLY")) {
+                    find.setString(1, from);
+                    try (ResultSet rs = find.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(rs.getObject(1, UUID.class));
+                        }
+                    }
+                }
+                return ids;
+            });
+            for (UUID id : queued) {
+                Optional<Node> to = nodes.leastBusy();
+                if (to.isEmpty()) {
+                    return moved;
+                }
+                long now = runs.now();
+                boolean done = transactions.run(c -> {
+                    try (PreparedStatement move = c.prepareStatement("UPDATE runs SET node = ? WHERE id = ? AND"
+                            + " state = 'queued' AND node = ?")) {
+                        move.setString(1, to.get().id());
+                        move.setObject(2, id);
+                        move.setString(3, from);
+                        if (move.executeUpdate() == 0) {
+                            return false;
+                        }
+                    }
+                    RunRepository.event(c, id, 0, to.get().id(), RunState.QUEUED, true, "moved from node " + from
+                            + ", which is down, to node " + to.get().id(), null, now);
+                    return true;
+                });
+                moved += done ? 1 : 0;
+            }
+        }
+        return moved;
+    }
+
+    static Duration period() {
+        return Duration.ofSeconds(1);
+    }
+}
