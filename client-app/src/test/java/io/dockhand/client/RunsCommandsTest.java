@@ -219,6 +219,51 @@ class RunsCommandsTest {
         assertThat(send("GET", "/api/v1/runs/" + id, null).get("state").asText()).isEqualTo("cancelled");
     }
 
+    @Test
+    void atThePromptRunFollowsAndCtrlCCancelsItAndThePromptStays() throws Exception {
+        List<String> before = queued();
+        java.io.PipedOutputStream keyboard = new java.io.PipedOutputStream();
+        java.io.PipedInputStream in = new java.io.PipedInputStream(keyboard, 64 * 1024);
+        java.io.ByteArrayOutputStream screen = new java.io.ByteArrayOutputStream();
+        java.io.StringWriter err = new java.io.StringWriter();
+        try (org.jline.terminal.Terminal terminal = new org.jline.terminal.impl.DumbTerminal("test",
+                org.jline.terminal.Terminal.TYPE_DUMB, in, screen, java.nio.charset.StandardCharsets.UTF_8)) {
+            org.jline.terminal.Attributes attributes = terminal.getAttributes();
+            attributes.setLocalFlag(org.jline.terminal.Attributes.LocalFlag.ISIG, true);
+            attributes.setControlChar(org.jline.terminal.Attributes.ControlChar.VINTR, 3);
+            terminal.setAttributes(attributes);
+            java.io.PrintWriter errors = new java.io.PrintWriter(err, true);
+            Session session = Cli.session(env(), "", dir).withStartup(new ClientOptions());
+            var commands = ClientCommand.commandLine(session, true, terminal.writer(), errors);
+            AtomicReference<Integer> code = new AtomicReference<>();
+            Thread shell = Thread.ofPlatform().start(() -> code.set(io.dockhand.client.shell.Shell.run(
+                    terminal, commands, errors, dir.resolve("prompt-history"), ClientCommand.PROMPT)));
+
+            keyboard.write(("run " + folder + " --node " + NODE + " -- echo hi\n").getBytes());
+            keyboard.flush();
+            String id = null;
+            for (int i = 0; i < 200 && id == null; i++) {
+                Thread.sleep(50);
+                id = queued().stream().filter(q -> !before.contains(q)).findFirst().orElse(null);
+            }
+            assertThat(id).as("the run queued").isNotNull();
+            Thread.sleep(300);
+            terminal.raise(org.jline.terminal.Terminal.Signal.INT);
+            for (int i = 0; i < 200 && !err.toString().contains("cancelled"); i++) {
+                Thread.sleep(50);
+            }
+            keyboard.write("nodes\nexit\n".getBytes());
+            keyboard.flush();
+            shell.join(20_000);
+
+            assertThat(code.get()).isZero();
+            assertThat(err.toString()).contains("run " + id.substring(0, 8) + " queued on " + NODE)
+                    .contains("cancelling run " + id.substring(0, 8)).contains("run " + id.substring(0, 8) + " cancelled");
+            assertThat(screen.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("ID      STATUS");
+            assertThat(send("GET", "/api/v1/runs/" + id, null).get("state").asText()).isEqualTo("cancelled");
+        }
+    }
+
     private static List<String> queued() throws Exception {
         return MAPPER.readTree(client("runs", "--json", "--state", "queued", "--limit", "1000").out()).get("items")
                 .findValuesAsText("id");
