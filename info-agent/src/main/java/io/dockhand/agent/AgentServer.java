@@ -4,11 +4,15 @@ import java.time.Duration;
 import java.util.Optional;
 
 import io.dockhand.agent.engine.ContainerNotFoundException;
+import io.dockhand.agent.engine.DockerDriver;
 import io.dockhand.agent.engine.DockerEngine;
 import io.dockhand.agent.engine.Engine;
 import io.dockhand.agent.engine.EngineUnavailableException;
 import io.dockhand.agent.engine.InvalidContainerReferenceException;
+import io.dockhand.agent.executor.TaskDriver;
 import io.dockhand.agent.watch.EngineWatch;
+import io.dockhand.agent.work.NodeWork;
+import io.dockhand.agent.work.WorkSettings;
 import io.dockhand.api.Paths;
 import io.dockhand.web.Problems.Mapping;
 import io.dockhand.web.WebApp;
@@ -24,11 +28,15 @@ public final class AgentServer implements AutoCloseable {
     private final Engine engine;
     private final EngineWatch watch;
     private final WebApp web;
+    private final TaskDriver driver;
+    private final NodeWork work;
 
-    private AgentServer(Engine engine, EngineWatch watch, WebApp web) {
+    private AgentServer(Engine engine, EngineWatch watch, WebApp web, TaskDriver driver, NodeWork work) {
         this.engine = engine;
         this.watch = watch;
         this.web = web;
+        this.driver = driver;
+        this.work = work;
     }
 
     /** Connects to the engine named by the {@code docker} and {@code agent} config and serves on {@code server}. */
@@ -37,19 +45,44 @@ public final class AgentServer implements AutoCloseable {
         return start(config, DockerEngine.connect(settings.dockerHost(), settings.engineTimeout()));
     }
 
-    /** Serves on {@code server} config with this engine, which the server closes when it closes. */
+    /**
+     * Serves on {@code server} config with this engine, which the server closes when it closes. With a store
+     * ({@code agent.store}) and {@code agent.work} on, the agent also works as its node's executor, through a
+     * {@link DockerDriver} on the same engine address.
+     */
     public static AgentServer start(Config config, Engine engine) {
         AgentSettings settings = AgentSettings.create(config);
+        WorkSettings workSettings = WorkSettings.create(config);
         EngineWatch watch = new EngineWatch(engine, settings.refreshInterval());
+        TaskDriver driver = null;
         try {
             watch.start();
             WebApp web = web(config.get("server"), engine, watch, settings).start();
-            return new AgentServer(engine, watch, web);
+            NodeWork work = null;
+            if (settings.store() != null && workSettings.enabled()) {
+                Duration timeout = settings.engineTimeout().compareTo(DRIVER_TIMEOUT) > 0
+                        ? settings.engineTimeout() : DRIVER_TIMEOUT;
+                driver = DockerDriver.connect(settings.dockerHost(), timeout, NodeWork.clusterOf(settings.token()));
+                work = NodeWork.start(workSettings, settings.store(), settings.token(), engine, driver,
+                                      agentVersion());
+            }
+            return new AgentServer(engine, watch, web, driver, work);
         } catch (RuntimeException e) {
+            if (driver != null) {
+                driver.close();
+            }
             watch.close();
             engine.close();
             throw e;
         }
+    }
+
+    /** How long the executor's engine questions may take (image lists and removals take longer than inspections). */
+    private static final Duration DRIVER_TIMEOUT = Duration.ofSeconds(10);
+
+    private static String agentVersion() {
+        String version = AgentServer.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
     }
 
     /** The agent's web server: its routes and how its failures become problems. */
@@ -84,10 +117,21 @@ public final class AgentServer implements AutoCloseable {
         return web.routes();
     }
 
+    /** The node id the agent works as, once it has named its node (empty when it does not work for a store). */
+    public Optional<String> workNode() {
+        return work == null ? Optional.empty() : work.node();
+    }
+
     @Override
     public void close() {
+        if (work != null) {
+            work.close();
+        }
         web.close();
         watch.close();
+        if (driver != null) {
+            driver.close();
+        }
         engine.close();
     }
 }

@@ -1,9 +1,16 @@
 package io.dockhand.agent.engine;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.dockhand.agent.executor.ImageBuildException;
 
@@ -20,8 +27,17 @@ import com.github.dockerjava.api.model.BuildResponseItem;
  */
 final class DockerBuild {
 
+    private static final Pattern STEP = Pattern.compile(
+            "Step \\d+/\\d+ : (\\w+).*");
+    private static final Pattern STEP_IMAGE = Pattern.compile(
+            "\\s*---> ([0-9a-f]{12,64})");
+
     private final Consumer<String> log;
     private final StringBuilder partial = new StringBuilder();
+    /** Images this build made for its steps (not the base, not ones taken from the cache), oldest first. */
+    private final List<String> made = new CopyOnWriteArrayList<>();
+    private String instruction = "";
+    private boolean fromCache;
     private final AtomicReference<String> imageId = new AtomicReference<>();
     private final AtomicReference<String> error = new AtomicReference<>();
 
@@ -29,9 +45,28 @@ final class DockerBuild {
         this.log = log;
     }
 
-    /** Runs the build and returns the new image's id. */
-    static String run(BuildImageCmd command, Duration timeout, Consumer<String> log) {
+    /**
+     * Runs the build and returns the new image's id. When it fails, {@code leftovers} is given the images the
+     * build made for the steps that succeeded (newest first), which nothing else knows of: the caller removes them,
+     * so a failed build leaves no dangling image behind.
+     */
+    static String run(BuildImageCmd command, Duration timeout, Consumer<String> log,
+                      Consumer<List<String>> leftovers) {
         DockerBuild build = new DockerBuild(log);
+        try {
+            return build.run(command, timeout);
+        } catch (RuntimeException e) {
+            List<String> newestFirst = new ArrayList<>(build.made);
+            Collections.reverse(newestFirst);
+            if (!newestFirst.isEmpty()) {
+                leftovers.accept(newestFirst);
+            }
+            throw e;
+        }
+    }
+
+    private String run(BuildImageCmd command, Duration timeout) {
+        DockerBuild build = this;
         var callback = command.exec(new ResultCallback.Adapter<BuildResponseItem>() {
             @Override
             public void onNext(BuildResponseItem item) {
@@ -90,6 +125,27 @@ final class DockerBuild {
         }
     }
 
+    /** Tracks which step images the build made, from the classic builder's own lines. */
+    private void follow(String line) {
+        Matcher step = STEP.matcher(line);
+        if (step.matches()) {
+            instruction = step.group(1).toUpperCase(Locale.ROOT);
+            fromCache = false;
+            return;
+        }
+        if (line.strip().equals("---> Using cache")) {
+            fromCache = true;
+            return;
+        }
+        Matcher image = STEP_IMAGE.matcher(line);
+        if (image.matches()) {
+            if (!fromCache && !instruction.equals("FROM")) {
+                made.add(image.group(1));
+            }
+            fromCache = false;
+        }
+    }
+
     private void flush() {
         if (!partial.isEmpty()) {
             emit();
@@ -99,6 +155,7 @@ final class DockerBuild {
     private void emit() {
         String line = partial.toString().stripTrailing();
         partial.setLength(0);
+        follow(line);
         if (!line.isEmpty()) {
             log.accept(line);
         }

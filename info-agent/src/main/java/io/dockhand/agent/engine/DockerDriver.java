@@ -2,6 +2,10 @@ package io.dockhand.agent.engine;
 
 import java.io.InputStream;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -10,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import io.dockhand.agent.executor.BuildSpec;
+import io.dockhand.agent.executor.BuiltImage;
 import io.dockhand.agent.executor.ExitResult;
 import io.dockhand.agent.executor.ImageNotFoundException;
 import io.dockhand.agent.executor.LogLine;
@@ -27,7 +32,9 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.EventType;
+import com.github.dockerjava.api.model.Image;
 import com.github.dockerjava.api.model.WaitResponse;
 import com.github.dockerjava.core.DockerClientConfig;
 
@@ -42,14 +49,18 @@ import com.github.dockerjava.core.DockerClientConfig;
  */
 public final class DockerDriver implements TaskDriver {
 
+    private static final System.Logger LOG = System.getLogger(DockerDriver.class.getName());
+
     private final DockerClient questions;
     private final DockerClient longCalls;
     private final DockerCalls calls;
+    private final String cluster;
 
-    private DockerDriver(DockerClient questions, DockerClient longCalls, DockerCalls calls) {
+    private DockerDriver(DockerClient questions, DockerClient longCalls, DockerCalls calls, String cluster) {
         this.questions = questions;
         this.longCalls = longCalls;
         this.calls = calls;
+        this.cluster = cluster;
     }
 
     /**
@@ -59,22 +70,39 @@ public final class DockerDriver implements TaskDriver {
      * @param timeout    how long a question may take, connecting included
      */
     public static DockerDriver connect(String dockerHost, Duration timeout) {
+        return connect(dockerHost, timeout, null);
+    }
+
+    /**
+     * Connects to an engine for one cluster: every container and image the driver creates carries
+     * {@code io.dockhand.cluster=<cluster>}, and it sees (lists, finds, stops, removes) only those that do.
+     *
+     * @param cluster the cluster's label value; null for a driver that neither labels nor filters by cluster
+     */
+    public static DockerDriver connect(String dockerHost, Duration timeout, String cluster) {
         DockerClientConfig config = DockerCalls.config(dockerHost);
         return new DockerDriver(DockerCalls.client(config, timeout, timeout), DockerCalls.client(config, timeout, null),
-                new DockerCalls(timeout));
+                new DockerCalls(timeout), cluster);
+    }
+
+    private Map<String, String> ours(Map<String, String> labels) {
+        return DockerTasks.withCluster(labels, cluster);
     }
 
     @Override
     public String build(BuildSpec spec, InputStream context, Consumer<String> log) {
         var command = longCalls.buildImageCmd(context)
-                .withLabels(DockerTasks.labels(spec.labels(), null))
+                .withLabels(ours(DockerTasks.labels(spec)))
                 .withPull(false)
                 .withRemove(true)
                 .withForcerm(true);
         if (spec.tag() != null) {
             command.withTags(Set.of(spec.tag()));
         }
-        String built = DockerBuild.run(command, spec.timeout(), log);
+        if (spec.dockerfile() != null) {
+            command.withDockerfilePath(spec.dockerfile());
+        }
+        String built = DockerBuild.run(command, spec.timeout(), log, this::removeStepImages);
         // The classic builder ends with "Successfully built <short id>": ask for the full one.
         return calls.ask("inspect built image", () -> questions.inspectImageCmd(built).exec().getId());
     }
@@ -84,7 +112,7 @@ public final class DockerDriver implements TaskDriver {
         String containerId = calls.ask("create task " + spec.id(), () -> {
             var create = questions.createContainerCmd(spec.image())
                     .withName(DockerTasks.containerName(spec.id()))
-                    .withLabels(DockerTasks.labels(spec.labels(), spec.id()))
+                    .withLabels(ours(DockerTasks.labels(spec)))
                     .withEnv(DockerTasks.env(spec.env()))
                     .withTty(false)
                     .withStdinOpen(false)
@@ -210,7 +238,7 @@ public final class DockerDriver implements TaskDriver {
     public Engine.Subscription events(Consumer<TaskEvent> onEvent, Runnable onEnd) {
         var command = longCalls.eventsCmd()
                 .withEventTypeFilter(EventType.CONTAINER)
-                .withLabelFilter(Map.of(DockerTasks.MANAGED, "true"))
+                .withLabelFilter(ours(Map.of(DockerTasks.MANAGED, "true")))
                 .withEventFilter("start", "die", "oom", "destroy");
         return DockerCalls.stream(command, () -> { }, event -> {
             TaskEvent taskEvent = DockerTasks.event(event);
@@ -229,6 +257,9 @@ public final class DockerDriver implements TaskDriver {
                 if (labels == null || !"true".equals(labels.get(DockerTasks.MANAGED))) {
                     throw new TaskConflictException("Image " + imageId + " was not built by Dockhand; not removing it");
                 }
+                if (cluster != null && !cluster.equals(labels.get(DockerTasks.CLUSTER))) {
+                    throw new TaskConflictException("Image " + imageId + " belongs to another cluster; not removing it");
+                }
                 questions.removeImageCmd(image.getId()).withForce(false).exec();
             } catch (NotFoundException gone) {
                 // removed already
@@ -237,6 +268,61 @@ public final class DockerDriver implements TaskDriver {
             }
             return null;
         });
+    }
+
+    @Override
+    public Optional<String> cachedImage(String context, String dockerfile) {
+        return calls.ask("find a cached image", () -> questions.listImagesCmd()
+                .withLabelFilter(ours(Map.of(DockerTasks.MANAGED, "true", DockerTasks.CONTEXT, context,
+                                             DockerTasks.DOCKERFILE, DockerTasks.dockerfile(dockerfile))))
+                .exec().stream()
+                .max(Comparator.comparing(image -> image.getCreated() == null ? 0L : image.getCreated()))
+                .map(Image::getId));
+    }
+
+    @Override
+    public List<BuiltImage> builtImages() {
+        return calls.ask("list built images", () -> questions.listImagesCmd()
+                .withLabelFilter(ours(Map.of(DockerTasks.MANAGED, "true"))).exec().stream()
+                .filter(image -> image.getLabels() != null && image.getLabels().get(DockerTasks.CONTEXT) != null)
+                .map(image -> new BuiltImage(image.getId(), image.getLabels().get(DockerTasks.CONTEXT),
+                        image.getLabels().get(DockerTasks.DOCKERFILE),
+                        Instant.ofEpochSecond(image.getCreated() == null ? 0L : image.getCreated())))
+                .toList());
+    }
+
+    @Override
+    public List<TaskStatus> runTasks(String node) {
+        List<Container> found = calls.ask("list run tasks", () -> questions.listContainersCmd().withShowAll(true)
+                .withLabelFilter(ours(Map.of(DockerTasks.MANAGED, "true", DockerTasks.NODE, node))).exec());
+        List<TaskStatus> tasks = new ArrayList<>();
+        for (Container c : found) {
+            String taskId = c.getLabels() == null ? null : c.getLabels().get(DockerTasks.TASK);
+            if (taskId == null || c.getLabels().get(DockerTasks.RUN) == null) {
+                continue;
+            }
+            try {
+                tasks.add(inspect(taskId));
+            } catch (TaskNotFoundException gone) {
+                // removed meanwhile
+            }
+        }
+        return tasks;
+    }
+
+    /** Removes the step images of a failed build, newest first, leaving their parents (which may be others'). */
+    private void removeStepImages(List<String> newestFirst) {
+        for (String image : newestFirst) {
+            try {
+                calls.ask("remove a failed build's image", () -> {
+                    questions.removeImageCmd(image).withForce(false).withNoPrune(true).exec();
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                // Taken as a parent by another build meanwhile, or gone: either way not ours to force.
+                LOG.log(System.Logger.Level.DEBUG, "Could not remove image " + image + " of a failed build", e);
+            }
+        }
     }
 
     @Override
@@ -251,7 +337,7 @@ public final class DockerDriver implements TaskDriver {
         return calls.ask("inspect task " + taskId, () -> {
             try {
                 InspectContainerResponse c = questions.inspectContainerCmd(DockerTasks.containerName(taskId)).exec();
-                if (!DockerTasks.isTask(c, taskId)) {
+                if (!DockerTasks.isTask(c, taskId, cluster)) {
                     throw new TaskNotFoundException(taskId);
                 }
                 return c;

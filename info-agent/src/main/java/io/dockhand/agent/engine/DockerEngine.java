@@ -12,6 +12,8 @@ import com.github.dockerjava.api.exception.BadRequestException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.EventType;
+import com.github.dockerjava.api.model.Info;
+import com.github.dockerjava.api.model.SwarmNode;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.core.DockerClientConfig;
 
@@ -77,6 +79,23 @@ public final class DockerEngine implements Engine {
     @Override
     public NodeFacts node() {
         return DockerModels.nodeFacts(ask("read system info", () -> questions.infoCmd().exec()));
+    }
+
+    @Override
+    public NodeDescription describe() {
+        return ask("describe the node", () -> {
+            Info info = questions.infoCmd().exec();
+            List<SwarmNode> swarmNodes = List.of();
+            if (info.getSwarm() != null && Boolean.TRUE.equals(info.getSwarm().getControlAvailable())) {
+                try {
+                    swarmNodes = questions.listSwarmNodesCmd().exec();
+                } catch (RuntimeException e) {
+                    // A manager without a quorum cannot list nodes; its heartbeat goes without swarm's view.
+                    swarmNodes = List.of();
+                }
+            }
+            return DockerModels.nodeDescription(info, swarmNodes);
+        });
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -20,6 +21,7 @@ import com.github.dockerjava.api.model.MemoryStatsConfig;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.api.model.StatsConfig;
+import com.github.dockerjava.api.model.SwarmNode;
 
 /**
  * Turns docker-java's models into the agent's records, keeping only what the agent may reveal (never the
@@ -75,6 +77,42 @@ final class DockerModels {
         }
         return new NodeFacts(info.getName(), nodeId, role, info.getNCPU(), info.getMemTotal(),
                 info.getServerVersion(), info.getContainersRunning(), Instant.now());
+    }
+
+    static NodeDescription nodeDescription(Info info, List<SwarmNode> swarm) {
+        NodeFacts facts = nodeFacts(info);
+        String address = info.getSwarm() == null ? null : blankToNull(info.getSwarm().getNodeAddr());
+        Map<String, String> labels = new LinkedHashMap<>();
+        if (info.getLabels() != null) {
+            for (String label : info.getLabels()) {
+                int eq = label.indexOf('=');
+                labels.put(eq < 0 ? label : label.substring(0, eq), eq < 0 ? "" : label.substring(eq + 1));
+            }
+        }
+        List<io.dockhand.api.SwarmNode> view = new ArrayList<>();
+        for (SwarmNode node : swarm) {
+            if (node.getId() != null && node.getId().equals(facts.nodeId()) && node.getSpec() != null) {
+                labels.clear();
+                if (node.getSpec().getLabels() != null) {
+                    labels.putAll(node.getSpec().getLabels());
+                }
+            }
+            view.add(new io.dockhand.api.SwarmNode(node.getId(),
+                    node.getDescription() == null ? null : node.getDescription().getHostname(),
+                    node.getSpec() == null || node.getSpec().getRole() == null ? null
+                            : node.getSpec().getRole().name().toLowerCase(Locale.ROOT),
+                    node.getStatus() == null || node.getStatus().getState() == null ? null
+                            : node.getStatus().getState().name().toLowerCase(Locale.ROOT),
+                    node.getSpec() == null || node.getSpec().getAvailability() == null ? null
+                            : node.getSpec().getAvailability().name().toLowerCase(Locale.ROOT)));
+        }
+        return new NodeDescription(facts.hostname(), facts.nodeId(), facts.role(), address, facts.cpus(),
+                                   facts.memoryBytes(), facts.engineVersion(), labels, facts.containersRunning(),
+                                   view);
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text;
     }
 
     static StatsSample sample(Statistics s) {

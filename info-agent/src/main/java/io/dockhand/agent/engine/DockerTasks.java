@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.dockhand.agent.executor.BuildSpec;
+import io.dockhand.agent.executor.RunRef;
 import io.dockhand.agent.executor.TaskEvent;
 import io.dockhand.agent.executor.TaskSpec;
 import io.dockhand.agent.executor.TaskState;
@@ -26,6 +28,18 @@ final class DockerTasks {
     static final String MANAGED = "io.dockhand.managed";
     /** The task a container runs. */
     static final String TASK = "io.dockhand.task";
+    /** The run a task carries out, its attempt and its node (see {@link RunRef}). */
+    static final String RUN = "io.dockhand.run";
+    static final String ATTEMPT = "io.dockhand.attempt";
+    static final String NODE = "io.dockhand.node";
+    /**
+     * The cluster whose agent created a container or image: two clusters may share one engine (a test stack
+     * beside a user's), and an agent never touches another cluster's objects.
+     */
+    static final String CLUSTER = "io.dockhand.cluster";
+    /** The context digest and Dockerfile path an image was built from: the key of the node's image cache. */
+    static final String CONTEXT = "io.dockhand.context";
+    static final String DOCKERFILE = "io.dockhand.dockerfile";
     /** What a task's container is called: the prefix, then the task's id. */
     static final String NAME_PREFIX = "dockhand-task-";
 
@@ -45,6 +59,44 @@ final class DockerTasks {
             all.put(TASK, taskId);
         }
         return all;
+    }
+
+    /** A task container's labels: its own, the driver's, and the run it carries out. */
+    static Map<String, String> labels(TaskSpec spec) {
+        Map<String, String> all = labels(spec.labels(), spec.id());
+        if (spec.run() != null) {
+            all.put(RUN, spec.run().runId());
+            all.put(ATTEMPT, Integer.toString(spec.run().attempt()));
+            all.put(NODE, spec.run().node());
+        }
+        return all;
+    }
+
+    /** A built image's labels: its own, the driver's, and the cache key when it is cached by context. */
+    static Map<String, String> labels(BuildSpec spec) {
+        Map<String, String> all = labels(spec.labels(), null);
+        if (spec.context() != null) {
+            all.put(CONTEXT, spec.context());
+            all.put(DOCKERFILE, dockerfile(spec.dockerfile()));
+        }
+        return all;
+    }
+
+    static String dockerfile(String path) {
+        return path == null ? "Dockerfile" : path;
+    }
+
+    /** The run a container's labels name, or null when they name none (or garble it). */
+    static RunRef run(Map<String, String> labels) {
+        if (labels == null || labels.get(RUN) == null) {
+            return null;
+        }
+        try {
+            return new RunRef(labels.get(RUN), Integer.parseInt(labels.getOrDefault(ATTEMPT, "")),
+                              labels.get(NODE));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     static List<String> env(Map<String, String> env) {
@@ -78,9 +130,20 @@ final class DockerTasks {
     }
 
     /** Whether a container is the named task of this driver (and not someone else's container of that name). */
-    static boolean isTask(InspectContainerResponse c, String taskId) {
+    static boolean isTask(InspectContainerResponse c, String taskId, String cluster) {
         Map<String, String> labels = c.getConfig() == null ? null : c.getConfig().getLabels();
-        return labels != null && "true".equals(labels.get(MANAGED)) && taskId.equals(labels.get(TASK));
+        return labels != null && "true".equals(labels.get(MANAGED)) && taskId.equals(labels.get(TASK))
+                && (cluster == null || cluster.equals(labels.get(CLUSTER)));
+    }
+
+    /** Labels (or a label filter) with the cluster's label added, when the driver works for one. */
+    static Map<String, String> withCluster(Map<String, String> labels, String cluster) {
+        if (cluster == null) {
+            return labels;
+        }
+        Map<String, String> all = new HashMap<>(labels);
+        all.put(CLUSTER, cluster);
+        return all;
     }
 
     static TaskStatus status(String taskId, InspectContainerResponse c) {
@@ -90,7 +153,8 @@ final class DockerTasks {
                 ? Math.toIntExact(s.getExitCodeLong()) : null;
         boolean oom = s != null && Boolean.TRUE.equals(s.getOOMKilled());
         return new TaskStatus(taskId, c.getId(), c.getImageId(), state, exitCode, oom, instant(c.getCreated()),
-                s == null ? null : instant(s.getStartedAt()), s == null ? null : instant(s.getFinishedAt()));
+                s == null ? null : instant(s.getStartedAt()), s == null ? null : instant(s.getFinishedAt()),
+                run(c.getConfig() == null ? null : c.getConfig().getLabels()));
     }
 
     static TaskState state(String engineStatus) {

@@ -2,6 +2,7 @@ package io.dockhand.agent.engine;
 
 import io.dockhand.api.NodeFacts;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -27,6 +28,17 @@ public interface Engine extends AutoCloseable {
 
     /** The node's facts, from the engine's system information. */
     NodeFacts node();
+
+    /**
+     * The node as its heartbeats describe it: its facts, its swarm address and labels, and on a manager swarm's view
+     * of every node.
+     */
+    default NodeDescription describe() {
+        NodeFacts facts = node();
+        return new NodeDescription(facts.hostname(), facts.nodeId(), facts.role(), null, facts.cpus(),
+                                   facts.memoryBytes(), facts.engineVersion(), Map.of(), facts.containersRunning(),
+                                   List.of());
+    }
 
     /**
      * Streams resource samples of one container, about one a second, until closed or the container stops.

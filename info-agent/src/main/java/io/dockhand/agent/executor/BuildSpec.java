@@ -9,9 +9,12 @@ import java.util.regex.Pattern;
  *
  * @param tag     the reference to tag it with ({@code name:tag} or {@code host:port/name:tag}, lower case), or null for an untagged image
  * @param labels  labels for the image; keys under {@link TaskSpec#RESERVED_LABEL_PREFIX} are the driver's
- * @param timeout how long the build may take before it is abandoned; null for {@link #DEFAULT_TIMEOUT}
+ * @param timeout    how long the build may take before it is abandoned; null for {@link #DEFAULT_TIMEOUT}
+ * @param dockerfile the Dockerfile's path in the context; null for {@code Dockerfile} at its root
+ * @param context    the digest of the context, which the driver labels the image with so that
+ *                   {@link TaskDriver#cachedImage} finds it again; null for an image that is not cached
  */
-public record BuildSpec(String tag, Map<String, String> labels, Duration timeout) {
+public record BuildSpec(String tag, Map<String, String> labels, Duration timeout, String dockerfile, String context) {
 
     /** How long a build may take unless its spec says otherwise. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
@@ -27,11 +30,19 @@ public record BuildSpec(String tag, Map<String, String> labels, Duration timeout
             throw new IllegalArgumentException("Build timeout must be positive: " + timeout);
         }
         timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+        if (dockerfile != null && (dockerfile.isBlank() || dockerfile.startsWith("/") || dockerfile.contains("\0"))) {
+            throw new IllegalArgumentException("Not a Dockerfile path inside the context: " + dockerfile);
+        }
         labels = Map.copyOf(labels == null ? Map.of() : labels);
         for (String key : labels.keySet()) {
             if (key.startsWith(TaskSpec.RESERVED_LABEL_PREFIX)) {
                 throw new IllegalArgumentException("Label " + key + " is reserved for the driver");
             }
         }
+    }
+
+    /** A build of {@code Dockerfile} at the context's root, not cached by context. */
+    public BuildSpec(String tag, Map<String, String> labels, Duration timeout) {
+        this(tag, labels, timeout, null, null);
     }
 }

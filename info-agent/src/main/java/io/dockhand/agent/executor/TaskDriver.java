@@ -2,6 +2,7 @@ package io.dockhand.agent.executor;
 
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -93,6 +94,18 @@ public interface TaskDriver extends AutoCloseable {
      * Removes an image this driver built, unless a container still uses it. Removing one that is gone does nothing.
      */
     void removeImage(String imageId);
+
+    /**
+     * The newest image this driver built from a context (by its digest) and Dockerfile path, if the node still has
+     * one: a run of the same context runs it without a rebuild.
+     */
+    Optional<String> cachedImage(String context, String dockerfile);
+
+    /** The images this driver built from run contexts that are on the node now. */
+    List<BuiltImage> builtImages();
+
+    /** This driver's tasks that carry out runs of the given node, in any state (created, running, exited). */
+    List<TaskStatus> runTasks(String node);
 
     @Override
     void close();

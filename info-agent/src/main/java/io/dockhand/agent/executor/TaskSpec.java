@@ -17,9 +17,10 @@ import java.util.regex.Pattern;
  * @param labels     labels for the container; keys under {@code io.dockhand.} are the driver's and refused here
  * @param workingDir absolute working directory inside the container, or null for the image's
  * @param limits     CPU and memory limits
+ * @param run        the run the task carries out, written into the driver's reserved labels; null for none
  */
 public record TaskSpec(String id, String image, List<String> command, Map<String, String> env,
-                       Map<String, String> labels, String workingDir, Limits limits) {
+                       Map<String, String> labels, String workingDir, Limits limits, RunRef run) {
 
     /** Label keys under this prefix belong to the driver. */
     public static final String RESERVED_LABEL_PREFIX = "io.dockhand.";
@@ -51,6 +52,12 @@ public record TaskSpec(String id, String image, List<String> command, Map<String
             throw new IllegalArgumentException("Working directory must be absolute: " + workingDir);
         }
         limits = limits == null ? Limits.NONE : limits;
+    }
+
+    /** A task that carries out no run. */
+    public TaskSpec(String id, String image, List<String> command, Map<String, String> env,
+                    Map<String, String> labels, String workingDir, Limits limits) {
+        this(id, image, command, env, labels, workingDir, limits, null);
     }
 
     /** A task with only an id, an image and a command; everything else empty or the image's. */

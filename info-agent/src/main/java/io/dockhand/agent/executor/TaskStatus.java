@@ -14,7 +14,8 @@ import java.time.Instant;
  * @param createdAt   when it was created
  * @param startedAt   when it started, null if it never did
  * @param finishedAt  when it exited, null if it has not
+ * @param run         the run it carries out, from its labels; null for none
  */
 public record TaskStatus(String taskId, String containerId, String imageId, TaskState state, Integer exitCode,
-                         boolean oomKilled, Instant createdAt, Instant startedAt, Instant finishedAt) {
+                         boolean oomKilled, Instant createdAt, Instant startedAt, Instant finishedAt, RunRef run) {
 }

@@ -8,16 +8,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A build context in memory: a few files, written as a ustar stream (enough for {@code docker build}). */
-final class TarContext {
+public final class TarContext {
 
     private final Map<String, String> files = new LinkedHashMap<>();
 
-    TarContext file(String name, String content) {
+    public TarContext file(String name, String content) {
         files.put(name, content);
         return this;
     }
 
-    InputStream stream() {
+    public InputStream stream() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         files.forEach((name, content) -> {
             byte[] data = content.getBytes(StandardCharsets.UTF_8);

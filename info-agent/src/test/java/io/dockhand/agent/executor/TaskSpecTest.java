@@ -14,7 +14,9 @@ class TaskSpecTest {
     @Test
     void hasNoWayToAskForTheHost() {
         assertThat(Arrays.stream(TaskSpec.class.getRecordComponents()).map(c -> c.getName()))
-                .containsExactly("id", "image", "command", "env", "labels", "workingDir", "limits");
+                .containsExactly("id", "image", "command", "env", "labels", "workingDir", "limits", "run");
+        assertThat(Arrays.stream(RunRef.class.getRecordComponents()).map(c -> c.getName()))
+                .containsExactly("runId", "attempt", "node");
         assertThat(Arrays.stream(Limits.class.getRecordComponents()).map(c -> c.getName()))
                 .containsExactly("cpus", "memoryBytes", "pids");
     }

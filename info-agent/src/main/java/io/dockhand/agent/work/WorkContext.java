@@ -1,0 +1,62 @@
+package io.dockhand.agent.work;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.dockhand.agent.executor.TaskDriver;
+
+/**
+ * What every part of the agent's work shares: the node's id, the store, the executor, the settings, the image
+ * cache's bookkeeping and the runs in hand (the leases its heartbeats name).
+ */
+final class WorkContext {
+    private final String node;
+    private final WorkClient store;
+    private final TaskDriver driver;
+    private final WorkSettings settings;
+    private final ImageRetention images;
+    private final Map<String, RunJob> jobs = new ConcurrentHashMap<>();
+    private volatile boolean closing;
+
+    WorkContext(String node, WorkClient store, TaskDriver driver, WorkSettings settings, ImageRetention images) {
+        this.node = node;
+        this.store = store;
+        this.driver = driver;
+        this.settings = settings;
+        this.images = images;
+    }
+
+    String node() {
+        return node;
+    }
+
+    WorkClient store() {
+        return store;
+    }
+
+    TaskDriver driver() {
+        return driver;
+    }
+
+    WorkSettings settings() {
+        return settings;
+    }
+
+    ImageRetention images() {
+        return images;
+    }
+
+    /** The runs this agent holds now, by run id. */
+    Map<String, RunJob> jobs() {
+        return jobs;
+    }
+
+    /** Whether the agent is shutting down: runs are left as they are, for the next agent to settle. */
+    boolean closing() {
+        return closing;
+    }
+
+    void close() {
+        closing = true;
+    }
+}

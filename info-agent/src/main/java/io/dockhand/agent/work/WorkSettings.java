@@ -1,0 +1,67 @@
+package io.dockhand.agent.work;
+
+import java.time.Duration;
+
+import io.dockhand.api.Durations;
+
+import io.helidon.config.Config;
+
+/**
+ * How the agent works for the control plane, read from the {@code agent} configuration (environment variables
+ * override: {@code AGENT_NODE}, {@code AGENT_WORK}, {@code AGENT_SLOTS}, ...).
+ *
+ * @param node          the node's id ({@code agent.node}); null for the swarm node id, else the host name
+ * @param address       the address the node is reached at ({@code agent.address}); null for the swarm node's
+ *                      address, else the host's first non-loopback address
+ * @param heartbeat     how often the agent heartbeats ({@code agent.heartbeat}, 2s)
+ * @param enabled       whether the agent claims and executes runs ({@code agent.work}, true); it heartbeats and
+ *                      works only when it has a store ({@code agent.store}) too
+ * @param slots         how many runs it carries out at once ({@code agent.slots}, 4)
+ * @param claimWait     how long one claim request waits for work at the store ({@code agent.claim.wait}, 20s)
+ * @param imagesKeep    how many of the images it built it keeps at most, the most recently used
+ *                      ({@code agent.images.keep}, 20)
+ * @param imagesMaxIdle how long an image it built may go unused before it is removed ({@code agent.images.maxidle},
+ *                      24h)
+ * @param stopGrace     how long a stopped container has between SIGTERM and SIGKILL ({@code agent.stop.grace}, 10s)
+ */
+public record WorkSettings(String node, String address, Duration heartbeat, boolean enabled, int slots,
+                           Duration claimWait, int imagesKeep, Duration imagesMaxIdle, Duration stopGrace) {
+
+    public WorkSettings {
+        if (slots < 1) {
+            throw new IllegalArgumentException("agent.slots must be at least 1: " + slots);
+        }
+        if (imagesKeep < 0) {
+            throw new IllegalArgumentException("agent.images.keep must not be negative: " + imagesKeep);
+        }
+        if (heartbeat.isZero() || heartbeat.isNegative()) {
+            throw new IllegalArgumentException("agent.heartbeat must be positive: " + heartbeat);
+        }
+    }
+
+    /** Reads the settings from the root of the agent's configuration. */
+    public static WorkSettings create(Config config) {
+        return new WorkSettings(
+                text(config, "agent.node"),
+                text(config, "agent.address"),
+                duration(config, "agent.heartbeat", Duration.ofSeconds(2)),
+                config.get("agent.work").asBoolean().orElse(true),
+                config.get("agent.slots").asInt().orElse(4),
+                duration(config, "agent.claim.wait", Duration.ofSeconds(20)),
+                config.get("agent.images.keep").asInt().orElse(20),
+                duration(config, "agent.images.maxidle", Duration.ofHours(24)),
+                duration(config, "agent.stop.grace", Duration.ofSeconds(10)));
+    }
+
+    private static String text(Config config, String key) {
+        return config.get(key).asString().map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
+    }
+
+    private static Duration duration(Config config, String key, Duration fallback) {
+        try {
+            return config.get(key).asString().filter(s -> !s.isBlank()).map(Durations::parse).orElse(fallback);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+        }
+    }
+}
