@@ -160,8 +160,14 @@ final class RunCommand implements Callable<Integer> {
         try {
             JsonNode last = RunLog.print(api, id, true, out, settings.timeout());
             JsonNode end = last == null ? api.run(id) : last;
-            // On SIGINT the shutdown hook cancels and reports; the JVM exits 130 once it is done.
-            return cancelling.get() ? ExitCodes.INTERRUPTED : outcome(end, err);
+            if (cancelling.get()) {
+                // SIGINT: the shutdown hook cancels and reports with this client; the JVM exits 130 after it.
+                if (hook.getState() != Thread.State.NEW) {
+                    hook.join(CANCEL_WAIT.plusSeconds(5).toMillis());
+                }
+                return ExitCodes.INTERRUPTED;
+            }
+            return outcome(end, err);
         } catch (InterruptedException e) {
             cancel.run();
             return ExitCodes.INTERRUPTED;
