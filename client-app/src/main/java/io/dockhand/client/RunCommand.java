@@ -41,9 +41,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = ClientCommand.Version.class,
          description = {"Builds the folder DIR (default .) on a node of the cluster and runs it once, like "
-                 + "docker build && docker run: the folder goes as a tar (honouring its .dockerignore), the build "
-                 + "log and then the container's output are printed as they come, and the exit code is the "
-                 + "container's. Ctrl-C cancels the run.",
+                 + "docker build && docker run: the folder goes as a tar (less what its .dockerignore leaves "
+                 + "out), the build log and then the container's output are printed as they come, and the exit "
+                 + "code is the container's. Ctrl-C cancels the run.",
                  "Needs the cluster token: DOCKHAND_TOKEN, else the file DOCKHAND_TOKEN_FILE names, else "
                          + "/run/secrets/dockhand_token, else ~/.config/dockhand/token."},
          footer = {"", "Exit codes: the container's; 1 when the run failed without one (its build failed, or it "

@@ -40,6 +40,8 @@ class RunsCommandsTest {
     static Path dir;
     static StoreServer store;
     Path folder;
+    /** A node of this test's own, so that the runs it claims are its own. */
+    String own;
 
     @BeforeAll
     static void startStore() {
@@ -55,7 +57,9 @@ class RunsCommandsTest {
 
     @BeforeEach
     void heartbeatAndFolder() throws Exception {
-        heartbeat();
+        heartbeat(NODE);
+        own = "node-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        heartbeat(own);
         folder = Files.createTempDirectory(dir, "app");
         Files.writeString(folder.resolve("Dockerfile"), "FROM dockhand/debian:bookworm\nCMD [\"echo\", \"hi\"]\n");
         Files.writeString(folder.resolve("data.txt"), folder.getFileName().toString());
@@ -78,8 +82,8 @@ class RunsCommandsTest {
         return answer.body().isEmpty() ? null : MAPPER.readTree(answer.body());
     }
 
-    private static void heartbeat() throws Exception {
-        send("PUT", "/api/v1/nodes/" + NODE, """
+    private static void heartbeat(String node) throws Exception {
+        send("PUT", "/api/v1/nodes/" + node, """
                 {"hostname":"host-a","role":"worker","address":"10.0.0.7","cpus":4,"memoryBytes":8589934592,
                  "engineVersion":"28.0.1","agentVersion":"0.1.0","labels":{},"containersRunning":2,"leases":[]}""");
     }
@@ -99,21 +103,21 @@ class RunsCommandsTest {
         return Cli.run(Cli.session(env, "", dir), args);
     }
 
-    /** Claims the next run queued for the node, as its agent would. */
-    private static JsonNode claim() throws Exception {
-        JsonNode claim = send("POST", "/api/v1/nodes/" + NODE + "/claim?wait=10s", null);
+    /** Claims the next run queued for this test's node, as its agent would. */
+    private JsonNode claim() throws Exception {
+        JsonNode claim = send("POST", "/api/v1/nodes/" + own + "/claim?wait=10s", null);
         assertThat(claim).as("a run to claim").isNotNull();
         return claim.get("run");
     }
 
-    private static void report(JsonNode run, String state, String extra) throws Exception {
-        send("POST", "/api/v1/runs/" + run.get("id").asText() + "/reports", "{\"node\":\"" + NODE
+    private void report(JsonNode run, String state, String extra) throws Exception {
+        send("POST", "/api/v1/runs/" + run.get("id").asText() + "/reports", "{\"node\":\"" + own
                 + "\",\"attempt\":" + run.get("attempt").asInt() + ",\"state\":\"" + state + "\""
                 + (extra == null ? "" : "," + extra) + "}");
     }
 
-    private static void append(JsonNode run, long seq, String stream, String text) throws Exception {
-        send("POST", "/api/v1/runs/" + run.get("id").asText() + "/logs", "{\"node\":\"" + NODE + "\",\"attempt\":"
+    private void append(JsonNode run, long seq, String stream, String text) throws Exception {
+        send("POST", "/api/v1/runs/" + run.get("id").asText() + "/logs", "{\"node\":\"" + own + "\",\"attempt\":"
                 + run.get("attempt").asInt() + ",\"chunks\":[{\"seq\":" + seq + ",\"stream\":\"" + stream
                 + "\",\"text\":" + MAPPER.writeValueAsString(text) + "}]}");
     }
@@ -131,8 +135,8 @@ class RunsCommandsTest {
     @Test
     void runFollowsTheLogLiveAndExitsWithTheContainersCode() throws Exception {
         AtomicReference<Cli.Result> result = new AtomicReference<>();
-        Thread command = Thread.ofPlatform().start(() -> result.set(client("run", folder.toString(), "--", "sh",
-                                                                           "-c", "echo out; exit 7")));
+        Thread command = Thread.ofPlatform().start(() -> result.set(client("run", folder.toString(), "--node", own,
+                                                                           "--", "sh", "-c", "echo out; exit 7")));
         JsonNode run = claim();
         assertThat(run.path("command").toString()).isEqualTo("[\"sh\",\"-c\",\"echo out; exit 7\"]");
         report(run, "building", null);
@@ -149,13 +153,14 @@ class RunsCommandsTest {
         assertThat(result.get().code()).as(result.get().err()).isEqualTo(7);
         assertThat(result.get().out()).isEqualTo("Step 1/2 : FROM dockhand/debian:bookworm\n"
                 + "out \\u001b[2Jcafé\nwarning\n");
-        assertThat(result.get().err()).contains("queued on " + NODE).contains("failed: the container exited with 7");
+        assertThat(result.get().err()).contains("queued on " + own).contains("failed: the container exited with 7");
     }
 
     @Test
     void aFailedBuildExitsOneWithItsReasonAndTheLogsCommandReplaysTheLog() throws Exception {
         AtomicReference<Cli.Result> result = new AtomicReference<>();
-        Thread command = Thread.ofPlatform().start(() -> result.set(client("run", folder.toString())));
+        Thread command = Thread.ofPlatform().start(() -> result.set(client("run", folder.toString(), "--node",
+                                                                           own)));
         JsonNode run = claim();
         report(run, "building", null);
         append(run, 0, "build", "RUN false\nThe command returned a non-zero code: 1\n");
@@ -259,7 +264,7 @@ class RunsCommandsTest {
             assertThat(code.get()).isZero();
             assertThat(err.toString()).contains("run " + id.substring(0, 8) + " queued on " + NODE)
                     .contains("cancelling run " + id.substring(0, 8)).contains("run " + id.substring(0, 8) + " cancelled");
-            assertThat(screen.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("ID      STATUS");
+            assertThat(screen.toString(java.nio.charset.StandardCharsets.UTF_8)).containsPattern("ID +STATUS +SWARM");
             assertThat(send("GET", "/api/v1/runs/" + id, null).get("state").asText()).isEqualTo("cancelled");
         }
     }
@@ -267,6 +272,21 @@ class RunsCommandsTest {
     private static List<String> queued() throws Exception {
         return MAPPER.readTree(client("runs", "--json", "--state", "queued", "--limit", "1000").out()).get("items")
                 .findValuesAsText("id");
+    }
+
+    @Test
+    void runsAllPrintsEveryRunOnceWithOneHeader() throws Exception {
+        String first = detach(folder.toString(), "--node", NODE);
+        String second = detach(folder.toString(), "--node", NODE);
+
+        Cli.Result all = client("runs", "--all", "--node", NODE);
+        assertThat(all.code()).as(all.err()).isZero();
+        assertThat(all.out().lines().filter(l -> l.startsWith("ID "))).hasSize(1);
+        assertThat(all.out()).contains(first.substring(0, 8)).contains(second.substring(0, 8));
+        JsonNode json = MAPPER.readTree(client("runs", "--all", "--json").out());
+        assertThat(json.get("items").findValuesAsText("id")).contains(first, second).doesNotHaveDuplicates();
+        assertThat(json.get("nextCursor").isNull()).isTrue();
+        assertThat(client("runs", "--all", "--limit", "5").code()).isEqualTo(2);
     }
 
     @Test
