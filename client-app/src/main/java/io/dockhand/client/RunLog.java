@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 final class RunLog {
     /** The least time a follower keeps reconnecting: long enough for a replica to be replaced. */
     static final Duration LEAST_PATIENCE = Duration.ofSeconds(60);
+    /** How long a followed log may be silent before the store is asked whether it grew meanwhile. */
+    static final Duration WATCH = Duration.ofSeconds(10);
 
     private RunLog() {
     }
@@ -30,11 +32,12 @@ final class RunLog {
         LogText text = new LogText(out);
         AtomicReference<JsonNode> last = new AtomicReference<>();
         try {
-            new LogFollower(api.client(), patience).read(id, 0, follow, text::write, position -> {
+            new LogFollower(api.client(), patience, WATCH).read(id, 0, follow, text::write, position -> {
                 JsonNode run = api.run(id);
                 last.set(run);
                 if (!state(run).isFinal()) {
-                    return LogFollower.Status.GOING_ON;
+                    return run.path("logBytes").asLong(0) > position ? LogFollower.Status.BEHIND
+                            : LogFollower.Status.GOING_ON;
                 }
                 return run.path("logBytes").asLong(0) <= position ? LogFollower.Status.COMPLETE
                         : LogFollower.Status.FINAL_BUT_SHORT;

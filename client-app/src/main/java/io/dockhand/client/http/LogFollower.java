@@ -32,20 +32,29 @@ public final class LogFollower {
         Status at(long position) throws InterruptedException;
     }
 
-    /** What {@link Ending} found. */
-    public enum Status { COMPLETE, FINAL_BUT_SHORT, GOING_ON }
+    /**
+     * What {@link Ending} found: the run is over and its log read ({@code COMPLETE}) or not yet
+     * ({@code FINAL_BUT_SHORT}); it goes on and its log holds more than was read ({@code BEHIND}) or not
+     * ({@code GOING_ON}).
+     */
+    public enum Status { COMPLETE, FINAL_BUT_SHORT, BEHIND, GOING_ON }
 
     private final FailoverClient client;
     private final Duration patience;
+    private final Duration watch;
 
     /**
      * A follower over {@code client}.
      *
      * @param patience how long reconnecting may fail in a row before the follower gives up
+     * @param watch    how long a followed stream may bring nothing before the store is asked (on a fresh
+     *                 connection) whether the log grew meanwhile: if it did, or the run is over, the silent
+     *                 connection is dropped and opened again (a replica that died without closing it)
      */
-    public LogFollower(FailoverClient client, Duration patience) {
+    public LogFollower(FailoverClient client, Duration patience, Duration watch) {
         this.client = client;
         this.patience = patience;
+        this.watch = watch;
     }
 
     /**
@@ -67,16 +76,21 @@ public final class LogFollower {
             Exception failure = null;
             String path = RunsApi.logPath(id, position, follow);
             long deadline = System.nanoTime() + client.budget().toNanos();
+            Watchdog watchdog = null;
             try (Streams.Opened opened = Streams.open(client, "GET", path, Map.of("Accept", "text/plain"), null,
                                                       () -> System.nanoTime() > deadline)) {
                 position = start(opened, position);
                 failingSince = -1;
+                watchdog = follow ? new Watchdog(ending, position) : null;
                 InputStream in = opened.body();
                 byte[] buffer = new byte[16 << 10];
                 for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                     if (n > 0) {
                         sink.write(buffer, 0, n);
                         position += n;
+                        if (watchdog != null) {
+                            watchdog.reached(position);
+                        }
                     }
                 }
             } catch (ProblemException e) {
@@ -85,10 +99,17 @@ public final class LogFollower {
                 }
                 failure = e;
             } catch (IOException | UnreachableException e) {
-                if (interrupted(e)) {
+                if (watchdog != null && watchdog.stop()) {
+                    failure = new IOException("the log stream went silent while the log grew");
+                } else if (interrupted(e)) {
                     throw new InterruptedException("interrupted while reading the log");
+                } else {
+                    failure = e;
                 }
-                failure = e;
+            } finally {
+                if (watchdog != null && watchdog.stop() && failure == null) {
+                    failure = new IOException("the log stream went silent while the log grew");
+                }
             }
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted while reading the log");
@@ -114,6 +135,79 @@ public final class LogFollower {
             }
             pause = position > before ? FIRST_PAUSE_MILLIS : Math.min(LONGEST_PAUSE_MILLIS, pause * 2);
             Thread.sleep(position > before && failure != null ? 0 : pause);
+        }
+    }
+
+    /**
+     * Watches a followed stream from beside it: when it has brought nothing for {@link #watch}, asks the store
+     * whether the log grew (or the run ended); if so the connection is silent for no good reason, and the reading
+     * thread is interrupted to open another.
+     */
+    private final class Watchdog {
+        private final Thread reader = Thread.currentThread();
+        private final Object lock = new Object();
+        private final Thread thread;
+        private volatile long position;
+        private volatile long lastData = System.nanoTime();
+        private boolean done;
+        private boolean fired;
+
+        Watchdog(Ending ending, long position) {
+            this.position = position;
+            this.thread = Thread.ofVirtual().name("dockhand-log-watch").start(() -> watch(ending));
+        }
+
+        void reached(long at) {
+            position = at;
+            lastData = System.nanoTime();
+        }
+
+        private void watch(Ending ending) {
+            try {
+                while (true) {
+                    Thread.sleep(Math.max(10, watch.toMillis() / 4));
+                    synchronized (lock) {
+                        if (done) {
+                            return;
+                        }
+                    }
+                    if (System.nanoTime() - lastData < watch.toNanos()) {
+                        continue;
+                    }
+                    Status status;
+                    try {
+                        status = ending.at(position);
+                    } catch (RequestFailedException e) {
+                        continue;
+                    }
+                    if (status != Status.GOING_ON) {
+                        synchronized (lock) {
+                            if (!done) {
+                                fired = true;
+                                reader.interrupt();
+                            }
+                        }
+                        return;
+                    }
+                    lastData = System.nanoTime();
+                }
+            } catch (InterruptedException e) {
+                // stopped
+            }
+        }
+
+        /** Stops watching; whether it fired (its interrupt of the reader is then cleared). */
+        boolean stop() {
+            boolean wasFired;
+            synchronized (lock) {
+                done = true;
+                wasFired = fired;
+            }
+            thread.interrupt();
+            if (wasFired) {
+                Thread.interrupted();
+            }
+            return wasFired;
         }
     }
 

@@ -23,6 +23,7 @@ class LogFollowerTest {
     private static final String LOG = "Step 1/2 : FROM dockhand/debian:bookworm\nhello from the container, café\n"
             + "\u001b[31mred\u001b[0m and a tab\there\r\nlast line\n";
     private static final byte[] BYTES = LOG.getBytes(StandardCharsets.UTF_8);
+    private static final Duration WATCH = Duration.ofMillis(400);
 
     private static long offset(String target) {
         String query = target.substring(target.indexOf('?') + 1);
@@ -70,7 +71,7 @@ class LogFollowerTest {
             StringWriter printed = new StringWriter();
             LogText text = new LogText(new PrintWriter(printed));
 
-            long reached = new LogFollower(http, Duration.ofSeconds(5)).read("r1", 0, true, text::write,
+            long reached = new LogFollower(http, Duration.ofSeconds(5), WATCH).read("r1", 0, true, text::write,
                     position -> position == BYTES.length ? LogFollower.Status.COMPLETE
                             : LogFollower.Status.GOING_ON);
             text.finish();
@@ -99,7 +100,7 @@ class LogFollowerTest {
             StringWriter printed = new StringWriter();
             LogText text = new LogText(new PrintWriter(printed));
 
-            new LogFollower(http, Duration.ofSeconds(5)).read("r1", 0, true, text::write, position -> {
+            new LogFollower(http, Duration.ofSeconds(5), WATCH).read("r1", 0, true, text::write, position -> {
                 endings.incrementAndGet();
                 return position < BYTES.length ? LogFollower.Status.GOING_ON : LogFollower.Status.COMPLETE;
             });
@@ -111,13 +112,80 @@ class LogFollowerTest {
     }
 
     @Test
+    void aConnectionThatGoesSilentWhileTheLogGrowsIsOpenedAgain() throws Exception {
+        // A replica that died without closing the connection: the first answer stops mid-log and stays open.
+        int cut = 30;
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (TinyServer server = TinyServer.start((target, out) -> {
+            int from = (int) offset(target);
+            head(out, from);
+            if (from == 0) {
+                chunk(out, BYTES, 0, cut);
+                release.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                return;
+            }
+            chunk(out, BYTES, from, BYTES.length);
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        }); FailoverClient http = client(server.url())) {
+            StringWriter printed = new StringWriter();
+            LogText text = new LogText(new PrintWriter(printed));
+            AtomicInteger asked = new AtomicInteger();
+
+            long reached = new LogFollower(http, Duration.ofSeconds(5), WATCH).read("r1", 0, true, text::write,
+                    position -> {
+                        asked.incrementAndGet();
+                        return position < BYTES.length ? LogFollower.Status.BEHIND : LogFollower.Status.COMPLETE;
+                    });
+            release.countDown();
+
+            assertThat(reached).isEqualTo(BYTES.length);
+            assertThat(asked.get()).isGreaterThanOrEqualTo(2);
+            assertThat(server.targets()).containsExactly("/api/v1/runs/r1/logs?offset=0&follow=true",
+                    "/api/v1/runs/r1/logs?offset=" + cut + "&follow=true");
+            assertThat(printed.toString()).startsWith("Step 1/2").endsWith("last line\n");
+        }
+    }
+
+    @Test
+    void aSilentRunThatGoesOnIsWaitedFor() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger asked = new AtomicInteger();
+        try (TinyServer server = TinyServer.start((target, out) -> {
+            head(out, 0);
+            chunk(out, BYTES, 0, BYTES.length);
+            release.await(20, java.util.concurrent.TimeUnit.SECONDS);
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        }); FailoverClient http = client(server.url())) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(WATCH.toMillis() * 4);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                release.countDown();
+            });
+            long reached = new LogFollower(http, Duration.ofSeconds(5), WATCH).read("r1", 0, true,
+                    (b, o, l) -> { }, position -> {
+                        asked.incrementAndGet();
+                        return release.getCount() > 0 ? LogFollower.Status.GOING_ON : LogFollower.Status.COMPLETE;
+                    });
+
+            assertThat(reached).isEqualTo(BYTES.length);
+            assertThat(asked.get()).as("asked while silent, then at the end").isGreaterThanOrEqualTo(2);
+            assertThat(server.targets()).hasSize(1);
+        }
+    }
+
+    @Test
     void withoutFollowTheLogIsReadOnce() throws Exception {
         try (TinyServer server = TinyServer.start((target, out) -> TinyServer.answer(out, 200, "text/plain", LOG));
              FailoverClient http = client(server.url())) {
             StringWriter printed = new StringWriter();
             LogText text = new LogText(new PrintWriter(printed));
 
-            long reached = new LogFollower(http, Duration.ofSeconds(5)).read("r1", 0, false, text::write,
+            long reached = new LogFollower(http, Duration.ofSeconds(5), WATCH).read("r1", 0, false, text::write,
                     position -> { throw new AssertionError("not asked when not following"); });
 
             assertThat(reached).isEqualTo(BYTES.length);
@@ -130,7 +198,7 @@ class LogFollowerTest {
         try (TinyServer server = TinyServer.start((target, out) -> TinyServer.answer(out, 404,
                 "application/problem+json", "{\"title\":\"Run not found\",\"status\":404,\"detail\":\"no run r1\"}"));
              FailoverClient http = client(server.url())) {
-            assertThatThrownBy(() -> new LogFollower(http, Duration.ofSeconds(5)).read("r1", 0, true, (b, o, l) -> { },
+            assertThatThrownBy(() -> new LogFollower(http, Duration.ofSeconds(5), WATCH).read("r1", 0, true, (b, o, l) -> { },
                     position -> LogFollower.Status.COMPLETE))
                     .isInstanceOf(ProblemException.class).hasMessageContaining("no run r1");
         }
@@ -144,7 +212,7 @@ class LogFollowerTest {
         }
         try (FailoverClient http = client("http://127.0.0.1:" + port)) {
             long start = System.nanoTime();
-            assertThatThrownBy(() -> new LogFollower(http, Duration.ofSeconds(1)).read("r1", 0, true,
+            assertThatThrownBy(() -> new LogFollower(http, Duration.ofSeconds(1), WATCH).read("r1", 0, true,
                     (b, o, l) -> { }, position -> LogFollower.Status.COMPLETE))
                     .isInstanceOf(UnreachableException.class).hasMessageContaining("connection refused");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
