@@ -299,7 +299,7 @@ final class RunCommand implements Callable<Integer> {
 
     /**
      * The Dockerfile's path inside {@code dir}: {@code -f} read from the current folder, as docker build does, or
-     * from {@code dir} when it is not found there.
+     * from {@code dir} when that names no file inside {@code dir} and this does.
      */
     private String dockerfile(Path dir) {
         if (file == null) {
@@ -309,7 +309,15 @@ final class RunCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "-f must name a Dockerfile");
         }
         Path fromHere = Path.of(file).toAbsolutePath().normalize();
-        Path chosen = Files.exists(fromHere) || Path.of(file).isAbsolute() ? fromHere : dir.resolve(file).normalize();
+        Path fromDir = dir.resolve(file).normalize();
+        Path chosen;
+        if (Path.of(file).isAbsolute() || Files.exists(fromHere) && fromHere.startsWith(dir)) {
+            chosen = fromHere;
+        } else if (Files.exists(fromDir)) {
+            chosen = fromDir;
+        } else {
+            chosen = Files.exists(fromHere) ? fromHere : fromDir;
+        }
         if (!chosen.startsWith(dir)) {
             throw ExitException.usage("the Dockerfile " + chosen + " is not inside " + dir + ", the folder sent");
         }

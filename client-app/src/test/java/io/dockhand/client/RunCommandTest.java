@@ -219,6 +219,18 @@ class RunCommandTest {
     }
 
     @Test
+    void aDockerfileNamedFromTheFolderIsFoundThereAndSentAsItsPathInside() throws Exception {
+        Files.createDirectories(dir.resolve("build"));
+        Files.writeString(dir.resolve("build/Dockerfile.dev"), "FROM dockhand/debian:bookworm\n");
+
+        Cli.Result run = client(env(), "run", "--detach", dir.toString(), "-f", "build/Dockerfile.dev");
+
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(query(requests.getFirst())).containsEntry("dockerfile", List.of("build/Dockerfile.dev"));
+        assertThat(entries).contains("build/", "build/Dockerfile.dev");
+    }
+
+    @Test
     void badInputIsOneLineAndExit2BeforeAnythingIsSent() throws Exception {
         Map<String, String> noToken = env();
         noToken.remove("DOCKHAND_TOKEN");
