@@ -30,14 +30,18 @@ import picocli.CommandLine.Spec;
 @Command(name = "dockhand",
          mixinStandardHelpOptions = true,
          versionProvider = ClientCommand.Version.class,
-         description = {"Reports this container to the Dockhand store and reads what the store knows.",
+         description = {"Reports this container to the Dockhand store, reads what the store knows, and runs "
+                 + "folders on the cluster's nodes.",
                  "With no command: a prompt on a terminal (history, TAB completion, help, exit or Ctrl-D), "
                          + "else the lines piped on stdin, one command per line."},
          subcommands = {PostCommand.class, GetCommand.class, ContainersCommand.class, StatusCommand.class,
+                 RunCommand.class, RunsCommand.class, LogsCommand.class, CancelCommand.class, NodesCommand.class,
                  CommandLine.HelpCommand.class},
-         footer = {"", "Environment: DOCKHAND_SERVER, DOCKHAND_AGENT, DOCKHAND_TIMEOUT, DOCKHAND_HISTORY, NO_COLOR.",
-                 "Exit codes: 0 ok, 1 error, 2 bad usage,",
-                 "  3 server or agent unreachable, 130 interrupted (Ctrl-C)."})
+         footer = {"", "Environment: DOCKHAND_SERVER, DOCKHAND_AGENT, DOCKHAND_TIMEOUT, DOCKHAND_HISTORY,",
+                 "  NO_COLOR. The cluster token (run, cancel): DOCKHAND_TOKEN, else the file",
+                 "  DOCKHAND_TOKEN_FILE, else /run/secrets/dockhand_token, else ~/.config/dockhand/token.",
+                 "Exit codes: 0 ok, 1 error, 2 bad usage, 3 server or agent unreachable,",
+                 "  130 interrupted (Ctrl-C) or run cancelled; run exits with its container's code."})
 public final class ClientCommand implements Callable<Integer> {
     static final String PROMPT = "dockhand> ";
 

@@ -88,33 +88,55 @@ final class Listing {
     /** Prints page after page as it comes, and stops a listing that would never end. */
     private static void showAll(Pages pages, ServerApi.Query query, PrintWriter out, Format format, Colors colors)
             throws InterruptedException {
-        Set<String> seen = new HashSet<>();
         Records.Rows rows = new Records.Rows(out, colors);
-        long records = 0;
-        JsonNode page = pages.page(query);
+        showAll(cursor -> pages.page(cursor == null ? query : query.from(cursor)), out, format, rows::print,
+                "records", "--since, --node, --container or --image");
+    }
+
+    /** Pages of any listing, by cursor ({@code null} for the first). */
+    interface Cursors {
+        JsonNode page(String cursor) throws InterruptedException;
+    }
+
+    /** Prints a page's items as rows. */
+    interface RowPrinter {
+        void print(Iterable<JsonNode> items);
+    }
+
+    /**
+     * Prints page after page of a listing as they come (a table, or one JSON document), and stops a listing that
+     * would never end: a repeated or overlong cursor, or more than {@link #MAX_PAGES} pages.
+     *
+     * @param what   what the items are, for messages ("records")
+     * @param narrow the options that narrow the listing, for messages
+     */
+    static void showAll(Cursors pages, PrintWriter out, Format format, RowPrinter rows, String what, String narrow)
+            throws InterruptedException {
+        Set<String> seen = new HashSet<>();
+        long count = 0;
+        JsonNode page = pages.page(null);
         try (JsonItems json = format == Format.JSON ? new JsonItems(out) : null) {
-            for (int count = 1; ; count++) {
+            for (int pageCount = 1; ; pageCount++) {
                 String next = page.path("nextCursor").textValue();
                 if (json != null) {
                     json.page(page.path("items"), next);
                 } else {
                     rows.print(page.path("items"));
                 }
-                records += page.path("items").size();
+                count += page.path("items").size();
                 if (next == null) {
                     return;
                 }
                 if (next.length() > MAX_CURSOR || !seen.add(next)) {
-                    throw new ExitException(ExitCodes.ERROR, "--all stopped after " + records + " records: the "
+                    throw new ExitException(ExitCodes.ERROR, "--all stopped after " + count + " " + what + ": the "
                             + "server sent " + (next.length() > MAX_CURSOR ? "a cursor longer than " + MAX_CURSOR
                             + " characters" : "the same cursor twice") + ", so its pages would not end");
                 }
-                if (count == MAX_PAGES) {
+                if (pageCount == MAX_PAGES) {
                     throw new ExitException(ExitCodes.ERROR, "--all stopped after " + MAX_PAGES + " pages ("
-                            + records + " records), the most one listing fetches; narrow it with --since, --node, "
-                            + "--container or --image");
+                            + count + " " + what + "), the most one listing fetches; narrow it with " + narrow);
                 }
-                page = pages.page(query.from(next));
+                page = pages.page(next);
             }
         }
     }

@@ -16,10 +16,17 @@ final class Stores {
     }
 
     static StoreServer start(Path dir, String host) {
+        return start(dir, host, Map.of());
+    }
+
+    /** The store with more settings, such as {@code store.token}. */
+    static StoreServer start(Path dir, String host, Map<String, String> more) {
+        Map<String, String> settings = new java.util.HashMap<>(more);
+        settings.put("server.port", "0");
+        settings.put("server.host", host);
+        settings.put("store.dir", dir.toString());
         Config config = Config.builder()
-                .addSource(ConfigSources.create(Map.of("server.port", "0",
-                                                       "server.host", host,
-                                                       "store.dir", dir.toString())))
+                .addSource(ConfigSources.create(settings))
                 .addSource(ConfigSources.classpath("application.yaml"))
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()

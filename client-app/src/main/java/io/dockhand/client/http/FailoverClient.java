@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -61,15 +62,22 @@ public final class FailoverClient implements AutoCloseable {
 
     /** GET {@code pathAndQuery} (encoded, starting with {@code /}) from any replica. */
     public Response get(String pathAndQuery) throws InterruptedException {
-        return send("GET", pathAndQuery, null, null);
+        return send("GET", pathAndQuery, null, null, Map.of());
     }
 
     /** POST a JSON body with an idempotency key that every attempt repeats. */
     public Response post(String path, byte[] json, String idempotencyKey) throws InterruptedException {
-        return send("POST", path, json, idempotencyKey);
+        return send("POST", path, json, idempotencyKey, Map.of());
     }
 
-    private Response send(String method, String path, byte[] body, String key) throws InterruptedException {
+    /** POST a JSON body with an idempotency key (or none) and more headers, such as {@code Authorization}. */
+    public Response post(String path, byte[] json, String idempotencyKey, Map<String, String> headers)
+            throws InterruptedException {
+        return send("POST", path, json, idempotencyKey, headers);
+    }
+
+    private Response send(String method, String path, byte[] body, String key, Map<String, String> headers)
+            throws InterruptedException {
         long deadline = System.nanoTime() + budget.toNanos();
         Failures failures = new Failures();
         for (int round = 0; ; round++) {
@@ -83,7 +91,8 @@ public final class FailoverClient implements AutoCloseable {
                     continue;
                 }
                 Duration timeout = Duration.ofNanos(Math.min(left, MAX_ATTEMPT.toNanos()));
-                Response response = attempt(slot.targets().getFirst(), method, path, body, key, timeout, failures);
+                Response response = attempt(slot.targets().getFirst(), method, path, body, key, headers, timeout,
+                                            failures);
                 if (response != null) {
                     return response;
                 }
@@ -103,13 +112,14 @@ public final class FailoverClient implements AutoCloseable {
     }
 
     /** One attempt: the answer, or {@code null} after noting why there is none (and the next target is due). */
-    private Response attempt(Target target, String method, String path, byte[] body, String key, Duration timeout,
-                             Failures failures) throws InterruptedException {
+    private Response attempt(Target target, String method, String path, byte[] body, String key,
+                             Map<String, String> headers, Duration timeout, Failures failures)
+            throws InterruptedException {
         String url = target.url(path);
         failures.tried.add(target.describe(path));
         try {
-            HttpResponse<byte[]> answer = Exchange.send(http, request(target, method, path, body, key, timeout),
-                                                        timeout);
+            HttpResponse<byte[]> answer = Exchange.send(http, request(target, method, path, body, key, timeout)
+                    .apply(headers), timeout);
             if (RETRIED_STATUS.contains(answer.statusCode())) {
                 failures.serverError = ProblemException.of(answer.statusCode(), answer.body(), method, url);
                 return null;
@@ -156,7 +166,7 @@ public final class FailoverClient implements AutoCloseable {
         Duration limit = min(timeout, budget);
         HttpResponse<byte[]> answer;
         try {
-            answer = Exchange.send(http, request(target, "GET", path, null, null, limit), limit);
+            answer = Exchange.send(http, request(target, "GET", path, null, null, limit).build(), limit);
         } catch (Exchange.TooLargeException e) {
             throw ProblemException.tooLarge(e, "GET", target.url(path));
         }
@@ -208,8 +218,8 @@ public final class FailoverClient implements AutoCloseable {
         return slots;
     }
 
-    private HttpRequest request(Target target, String method, String path, byte[] body, String key,
-                                Duration timeout) {
+    private Request request(Target target, String method, String path, byte[] body, String key,
+                            Duration timeout) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(target.uri(path))
                 .timeout(timeout)
                 .header("Accept", "application/json, application/problem+json")
@@ -221,11 +231,57 @@ public final class FailoverClient implements AutoCloseable {
             builder.header("Idempotency-Key", key);
         }
         if (body == null) {
-            return builder.method(method, HttpRequest.BodyPublishers.noBody()).build();
+            return new Request(builder.method(method, HttpRequest.BodyPublishers.noBody()));
         }
-        return builder.header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
+        return new Request(builder.header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    /** A request being built: more headers can still be added. */
+    record Request(HttpRequest.Builder builder) {
+        HttpRequest build() {
+            return builder.build();
+        }
+
+        HttpRequest apply(Map<String, String> headers) {
+            headers.forEach(builder::setHeader);
+            return builder.build();
+        }
+    }
+
+    /** The base URLs' targets, in the order requests try them (the last one that answered first). */
+    List<Target> targets() {
+        List<Target> targets = new ArrayList<>();
+        for (Resolution slot : ordered(resolve())) {
+            targets.addAll(slot.targets());
+        }
+        return targets;
+    }
+
+    /** Remembers the target that answered, to be tried first next time. */
+    void answered(Target target) {
+        preferred = target;
+    }
+
+    /** A request to {@code target} with this client's common headers (and no timeout: the caller watches time). */
+    HttpRequest.Builder streamRequest(Target target, String pathAndQuery) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target.uri(pathAndQuery)).header("User-Agent", userAgent);
+        if (target.hostHeader() != null) {
+            builder.header("Host", target.hostHeader());
+        }
+        return builder;
+    }
+
+    HttpClient http() {
+        return http;
+    }
+
+    String role() {
+        return role;
+    }
+
+    Duration budget() {
+        return budget;
     }
 
     private static boolean isLiteral(String host) {

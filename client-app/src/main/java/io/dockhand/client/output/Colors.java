@@ -24,12 +24,16 @@ public record Colors(boolean enabled) {
         return style("32", text);
     }
 
-    /** A container state, coloured by what it means: running green, stopped red, in between yellow. */
+    /**
+     * A state, coloured by what it means: running, succeeded and up green; stopped, failed, lost and down red; in
+     * between yellow.
+     */
     public String state(String padded, String state) {
         return switch (state == null ? "" : state.toLowerCase(Locale.ROOT)) {
-            case "running" -> style("32", padded);
-            case "exited", "dead", "removing" -> style("31", padded);
-            case "restarting", "paused", "created" -> style("33", padded);
+            case "running", "succeeded", "up" -> style("32", padded);
+            case "exited", "dead", "removing", "failed", "lost", "down" -> style("31", padded);
+            case "restarting", "paused", "created", "queued", "assigned", "building", "cancelled" ->
+                    style("33", padded);
             default -> padded;
         };
     }
