@@ -6,7 +6,8 @@
 # It starts a store (H2 in a temporary directory, its own token, port STORE_PORT, default 15101) and an agent
 # (port AGENT_PORT, default 15102, node id bench-<pid>) from this checkout's jars on this host, beside anything
 # else that runs here (its own cluster token: it never touches another Dockhand's containers or images), and the
-# `dockhand` CLI from client-app's jar. Then, in this one run:
+# `dockhand` CLI from client-app's jar, each JVM with the options its image gives it (store -Xmx512m, agent
+# -Xmx256m, CLI C1 and serial GC). Then, in this one run:
 #   1. a small folder on a warm cache, RUNS times (default 20): `dockhand run` from the command to its exit code,
 #      next to `docker build -q` + `docker run --rm` of the same folder — p50 and p99 of each;
 #   2. the delay from a line written in a container to that line at a follower of the run's log
@@ -63,7 +64,7 @@ docker image inspect "$BASE" >/dev/null 2>&1 || "$ROOT/provision/offline-base.sh
 printf '%s' "$TOKEN" > "$WORK/token"; chmod 600 "$WORK/token"
 say "starting a store on :$STORE_PORT and an agent on :$AGENT_PORT (node $NODE)"
 SERVER_PORT=$STORE_PORT SERVER_HOST=127.0.0.1 STORE_DIR=$WORK/data STORE_TOKENFILE=$WORK/token \
-  "$JAVA" -jar "$ROOT/server-app/target/server-app.jar" > "$WORK/store.log" 2>&1 &
+  "$JAVA" -Xmx512m -jar "$ROOT/server-app/target/server-app.jar" > "$WORK/store.log" 2>&1 &
 store_pid=$!; pids+=("$store_pid")
 wait_health() { # port pid name
   for _ in $(seq 1 120); do
@@ -75,7 +76,7 @@ wait_health() { # port pid name
 }
 wait_health "$STORE_PORT" "$store_pid" store
 SERVER_PORT=$AGENT_PORT SERVER_HOST=127.0.0.1 AGENT_STORE=http://127.0.0.1:$STORE_PORT AGENT_TOKENFILE=$WORK/token \
-  AGENT_NODE=$NODE "$JAVA" -jar "$ROOT/info-agent/target/info-agent.jar" > "$WORK/agent.log" 2>&1 &
+  AGENT_NODE=$NODE "$JAVA" -Xmx256m -jar "$ROOT/info-agent/target/info-agent.jar" > "$WORK/agent.log" 2>&1 &
 agent_pid=$!; pids+=("$agent_pid")
 wait_health "$AGENT_PORT" "$agent_pid" agent
 for _ in $(seq 1 60); do
