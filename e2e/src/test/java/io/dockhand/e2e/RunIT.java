@@ -216,7 +216,9 @@ class RunIT {
     }
 
     private JsonNode runWithEnv(Cluster cluster, String name, String value) throws Exception {
+        // With the token: environment values are shown only to its holders.
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(cluster.store().resolve("/api/v1/runs?limit=20"))
+                                                        .header("Authorization", "Bearer " + cluster.token())
                                                         .timeout(Duration.ofSeconds(10)).build(),
                                                 HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
