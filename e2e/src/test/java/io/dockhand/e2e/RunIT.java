@@ -60,6 +60,7 @@ class RunIT {
     @Test
     @Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
     void runBuildsTheFolderOnTheNodeAndExitsWithTheContainersExitCode(Cluster cluster) throws Exception {
+        cluster.awaitReady(Duration.ofMinutes(3));
         String marker = UUID.randomUUID().toString().substring(0, 8);
         Path dir = folder(cluster, """
                 echo "hello from run $MARKER"
@@ -84,15 +85,17 @@ class RunIT {
     @Test
     @Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
     void aLongRunOutlivesTheReplicaThatServesTheFile(Cluster cluster) throws Exception {
+        cluster.awaitReady(Duration.ofMinutes(3));
         Path dir = folder(cluster, """
                 for i in $(seq 1 20); do echo "line $i"; sleep 1; done
                 """);
         String id = detached(cluster, dir);
         awaitState(cluster, id, "running", Duration.ofMinutes(2));
+        Cluster.sleep(Duration.ofSeconds(3)); // a few lines shipped and leases extended before the kill
 
         String victim = cluster.fileServer().orElseThrow(() -> new AssertionError("no replica serves the H2 file"));
         Docker.ok("kill", "--signal", "KILL", victim);
-        Cluster.log("run " + id + " is running: SIGKILL to the file server " + victim.substring(0, 12));
+        Cluster.log("run " + id + " is running: SIGKILL to the file server " + victim.substring(0, 12) + " at " + Instant.now());
 
         JsonNode done = awaitFinal(cluster, id, Duration.ofMinutes(3));
         assertThat(done.path("state").asText()).as("%s", done).isEqualTo("succeeded");
@@ -108,6 +111,7 @@ class RunIT {
     @Test
     @Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
     void anAgentKilledMidRunLeavesItLostAndItsContainerGoneWhenItComesBack(Cluster cluster) throws Exception {
+        cluster.awaitReady(Duration.ofMinutes(3));
         Path dir = folder(cluster, """
                 i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 1; done
                 """);
@@ -144,6 +148,7 @@ class RunIT {
     @Test
     @Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
     void theOriginalUploadOfAZipBuildsAndRunsIt(Cluster cluster) throws Exception {
+        cluster.awaitReady(Duration.ofMinutes(3));
         String marker = UUID.randomUUID().toString().substring(0, 8);
         ByteArrayOutputStream zip = new ByteArrayOutputStream();
         try (ZipOutputStream out = new ZipOutputStream(zip)) {
