@@ -28,6 +28,14 @@ final class LogShipper implements AutoCloseable {
     private final String node;
     private final int attempt;
     private final WorkClient store;
+    /**
+     * How long a batch, a report or a read is sent again while the store does not answer, even past the lease as this
+     * agent last heard it: the store grants every run in progress a fresh lease after an outage of its own (the H2
+     * file changing hands takes seconds; a store restart up to a minute), so giving up at the old lease would drop
+     * lines the run still owns. A store that answers "lease lost" (409) stops the work at once.
+     */
+    static final java.time.Duration STORE_PATIENCE = java.time.Duration.ofMinutes(3);
+
     private final Supplier<Instant> retryUntil;
     private final Runnable onLeaseLost;
     private final Thread shipper;
@@ -151,6 +159,7 @@ final class LogShipper implements AutoCloseable {
     private boolean ship(List<LogAppend.Chunk> batch) {
         LogAppend append = new LogAppend(node, attempt, batch);
         long backoff = 100;
+        Instant patience = Instant.now().plus(STORE_PATIENCE);
         while (true) {
             try {
                 store.appendLogs(runId, append);
@@ -165,7 +174,9 @@ final class LogShipper implements AutoCloseable {
                 onLeaseLost.run();
                 return false;
             } catch (WorkClient.StoreDownException | WorkClient.StoreRefusedException e) {
-                if (e instanceof WorkClient.StoreRefusedException || Instant.now().isAfter(retryUntil.get())) {
+                Instant now = Instant.now();
+                if (e instanceof WorkClient.StoreRefusedException
+                        || (now.isAfter(retryUntil.get()) && now.isAfter(patience))) {
                     LOG.log(System.Logger.Level.WARNING, "Dropping " + batch.size() + " log chunks of run " + runId
                             + ": " + e.getMessage());
                     return true;

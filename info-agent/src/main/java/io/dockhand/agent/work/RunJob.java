@@ -358,11 +358,15 @@ final class RunJob {
 
     private <T> T retrying(java.util.function.Supplier<T> call, boolean longer) {
         long backoff = 200;
+        Instant patience = Instant.now().plus(LogShipper.STORE_PATIENCE);
         while (true) {
             try {
                 return call.get();
             } catch (WorkClient.StoreDownException e) {
                 Instant giveUp = longer ? leaseUntil.plusSeconds(leaseSeconds) : leaseUntil;
+                if (giveUp.isBefore(patience)) {
+                    giveUp = patience; // see LogShipper.STORE_PATIENCE
+                }
                 if (Instant.now().isAfter(giveUp) || work.closing()) {
                     throw e;
                 }
