@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code run}, {@code runs}, {@code logs}, {@code cancel} and {@code nodes} against the real store in this JVM, with
  * a node registered by heartbeats the test sends; where a run must move, the test plays its node's agent through
- * the work protocol (claim, reports, log appends), as the real agent does ({@link RunStore}).
+ * the work protocol (claim, reports, log appends), as the real agent does ({@link RunStore}). {@code run}'s own
+ * options, checks and exit codes are {@link RunCommandTest}'s.
  */
 class RunsCommandsTest {
     private static final String NODE = "node-a";
@@ -261,17 +262,6 @@ class RunsCommandsTest {
 
         Cli.Result bad = client("logs", "not-an-id!");
         assertThat(bad.code()).isEqualTo(2);
-    }
-
-    @Test
-    void aWrongTokenIsTheStoresDetailOnOneLineAndNothingIsQueued() {
-        Map<String, String> env = env();
-        env.put("DOCKHAND_TOKEN", "wrong");
-
-        Cli.Result run = client(env, "run", folder.toString());
-
-        assertThat(run.code()).isEqualTo(1);
-        assertThat(run.err()).startsWith("error: ").contains("(POST " + store.base() + "/api/v1/runs?").hasLineCount(1);
     }
 
     @Test
