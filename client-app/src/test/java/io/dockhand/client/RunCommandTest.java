@@ -27,8 +27,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and the checks made before anything is sent, against a port nothing listens on.
  */
 class RunCommandTest {
-    /** A run whose agent goes silent is lost soon. */
-    private static final Map<String, String> SETTINGS = Map.of("store.runs.lease", "2s");
+    /** What the store reads in a request line once raised for long specs (issue 11); its default is 4 KiB. */
+    private static final Map<String, String> SETTINGS = Map.of(
+            "server.protocols.http_1_1.max-prologue-length", "65536",
+            // a run whose agent goes silent is lost soon
+            "store.runs.lease", "2s");
 
     @TempDir
     static Path home;
@@ -243,6 +246,34 @@ class RunCommandTest {
         assertThat(results.get(7).err()).contains("no Dockerfile at");
         assertThat(results.get(8).err()).contains("is not inside");
         assertThat(results.get(10).err()).contains("put the command after --");
+    }
+
+    @Test
+    void aCommandAndEnvironmentOver60KiBAreRefusedBeforeTheUploadAndUpToItTheStoreRecordsThem() throws Exception {
+        // the request target: /api/v1/runs?dockerfile=Dockerfile&node=...&arg=<filler>
+        String prefix = "/api/v1/runs?dockerfile=Dockerfile&node=" + agent.node + "&arg=";
+        String filler = "x".repeat(RunCommand.MAX_TARGET_BYTES - prefix.length());
+
+        Running running = start("run", dir.toString(), "--node", agent.node, "--", filler);
+        JsonNode claimed = agent.claim();
+        assertThat(store.run(claimed.get("id").asText()).get("command").get(0).asText()).isEqualTo(filler);
+        agent.report(claimed, "succeeded", "\"exitCode\":0");
+        assertThat(running.end().code()).isZero();
+
+        Cli.Result over = store.client(nowhere(), "run", dir.toString(), "--node", agent.node, "--", filler + "x");
+        assertThat(over.code()).isEqualTo(2);
+        assertThat(over.out()).isEmpty();
+        assertThat(over.err()).isEqualTo("error: the command and environment are too long for one request (61 KiB, "
+                + "at most 60 KiB); put them in the image or a file in the folder\n");
+
+        // what counts is the encoded size: 12,000 é from this shell's environment are 72,000 bytes of %C3%A9, and
+        // the target /api/v1/runs?dockerfile=Dockerfile&env=BIG%3D... 72,045 bytes
+        Map<String, String> env = nowhere();
+        env.put("BIG", "é".repeat(12_000));
+        Cli.Result encoded = store.client(env, "run", dir.toString(), "-e", "BIG");
+        assertThat(encoded.code()).isEqualTo(2);
+        assertThat(encoded.err()).startsWith("error: the command and environment are too long for one request (71 KiB,")
+                .hasLineCount(1);
     }
 
     @Test
