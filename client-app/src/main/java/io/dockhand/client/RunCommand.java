@@ -55,6 +55,11 @@ final class RunCommand implements Callable<Integer> {
     private static final double LEAST_CPUS = 0.01;
     private static final double MOST_CPUS = 1024;
     private static final long LEAST_MEMORY = 6L << 20;
+    /**
+     * The longest request target ({@code /api/v1/runs?...}, encoded) sent: the spec, env and command included, travels
+     * in the query, and the store reads a request line of up to 64 KiB; the rest is room for the method and version.
+     */
+    static final int MAX_TARGET_BYTES = 60 * 1024;
 
     @ParentCommand
     ClientCommand client;
@@ -275,6 +280,13 @@ final class RunCommand implements Callable<Integer> {
         }
         for (String word : command) {
             query.add(RunSpec.ARG + "=" + encode(word));
+        }
+        // encoded, the target is ASCII: its length is its size in bytes
+        int target = io.dockhand.api.Paths.RUNS.length() + query.length();
+        if (target > MAX_TARGET_BYTES) {
+            throw ExitException.usage("the command and environment are too long for one request ("
+                    + (target + 1023) / 1024 + " KiB, at most " + MAX_TARGET_BYTES / 1024 + " KiB); put them in the "
+                    + "image or a file in the folder");
         }
         return new Request(dir, dockerfile, query.toString());
     }

@@ -1,23 +1,15 @@
 package io.dockhand.client;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.dockhand.server.StoreServer;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,24 +20,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code run}, {@code runs}, {@code logs}, {@code cancel} and {@code nodes} against the real store in this JVM, with
  * a node registered by heartbeats the test sends; where a run must move, the test plays its node's agent through
- * the work protocol (claim, reports, log appends), as the real agent does.
+ * the work protocol (claim, reports, log appends), as the real agent does ({@link RunStore}). {@code run}'s own
+ * options, checks and exit codes are {@link RunCommandTest}'s.
  */
 class RunsCommandsTest {
-    private static final String TOKEN = "runs-test-token";
     private static final String NODE = "node-a";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper MAPPER = RunStore.MAPPER;
 
     @TempDir
     static Path dir;
-    static StoreServer store;
+    static RunStore store;
     Path folder;
     /** A node of this test's own, so that the runs it claims are its own. */
+    RunStore.Agent agent;
     String own;
 
     @BeforeAll
     static void startStore() {
-        store = Stores.start(dir.resolve("store"), "127.0.0.1", Map.of("store.token", TOKEN));
+        store = RunStore.start(dir, Map.of());
     }
 
     @AfterAll
@@ -57,79 +49,49 @@ class RunsCommandsTest {
 
     @BeforeEach
     void heartbeatAndFolder() throws Exception {
-        heartbeat(NODE);
-        own = "node-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        heartbeat(own);
+        store.heartbeat(NODE);
+        agent = store.agent();
+        own = agent.node;
         folder = Files.createTempDirectory(dir, "app");
         Files.writeString(folder.resolve("Dockerfile"), "FROM dockhand/debian:bookworm\nCMD [\"echo\", \"hi\"]\n");
         Files.writeString(folder.resolve("data.txt"), folder.getFileName().toString());
     }
 
-    private static String base() {
-        return "http://127.0.0.1:" + store.port();
+    @AfterEach
+    void stopAgent() {
+        agent.close();
     }
 
-    private static JsonNode send(String method, String path, String json) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path))
-                .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(30));
-        if (json != null) {
-            request.header("Content-Type", "application/json");
-        }
-        HttpResponse<String> answer = HTTP.send(request.method(method, json == null
-                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(answer.statusCode()).as(method + " " + path + ": " + answer.body()).isLessThan(300);
-        return answer.body().isEmpty() ? null : MAPPER.readTree(answer.body());
-    }
-
-    private static void heartbeat(String node) throws Exception {
-        send("PUT", "/api/v1/nodes/" + node, """
-                {"hostname":"host-a","role":"worker","address":"10.0.0.7","cpus":4,"memoryBytes":8589934592,
-                 "engineVersion":"28.0.1","agentVersion":"0.1.0","labels":{},"containersRunning":2,"leases":[]}""");
+    private static JsonNode send(String method, String path, String json) throws Exception {
+        return store.send(method, path, json);
     }
 
     private static Map<String, String> env() {
-        Map<String, String> env = new HashMap<>();
-        env.put("DOCKHAND_SERVER", base());
-        env.put("DOCKHAND_TOKEN", TOKEN);
-        return env;
+        return store.env();
     }
 
     private static Cli.Result client(String... args) {
-        return client(env(), args);
+        return store.client(args);
     }
 
     private static Cli.Result client(Map<String, String> env, String... args) {
-        return Cli.run(Cli.session(env, "", dir), args);
+        return store.client(env, args);
     }
 
-    /** Claims the next run queued for this test's node, as its agent would. */
     private JsonNode claim() throws Exception {
-        JsonNode claim = send("POST", "/api/v1/nodes/" + own + "/claim?wait=10s", null);
-        assertThat(claim).as("a run to claim").isNotNull();
-        return claim.get("run");
+        return agent.claim();
     }
 
     private void report(JsonNode run, String state, String extra) throws Exception {
-        send("POST", "/api/v1/runs/" + run.get("id").asText() + "/reports", "{\"node\":\"" + own
-                + "\",\"attempt\":" + run.get("attempt").asInt() + ",\"state\":\"" + state + "\""
-                + (extra == null ? "" : "," + extra) + "}");
+        agent.report(run, state, extra);
     }
 
     private void append(JsonNode run, long seq, String stream, String text) throws Exception {
-        send("POST", "/api/v1/runs/" + run.get("id").asText() + "/logs", "{\"node\":\"" + own + "\",\"attempt\":"
-                + run.get("attempt").asInt() + ",\"chunks\":[{\"seq\":" + seq + ",\"stream\":\"" + stream
-                + "\",\"text\":" + MAPPER.writeValueAsString(text) + "}]}");
+        agent.append(run, seq, stream, text);
     }
 
     private static String detach(String... more) {
-        String[] args = new String[more.length + 2];
-        args[0] = "run";
-        args[1] = "--detach";
-        System.arraycopy(more, 0, args, 2, more.length);
-        Cli.Result run = client(args);
-        assertThat(run.code()).as(run.err()).isZero();
-        return run.out().strip();
+        return store.detach(more);
     }
 
     @Test
@@ -270,8 +232,7 @@ class RunsCommandsTest {
     }
 
     private static List<String> queued() throws Exception {
-        return MAPPER.readTree(client("runs", "--json", "--state", "queued", "--limit", "1000").out()).get("items")
-                .findValuesAsText("id");
+        return store.queued();
     }
 
     @Test
@@ -301,17 +262,6 @@ class RunsCommandsTest {
 
         Cli.Result bad = client("logs", "not-an-id!");
         assertThat(bad.code()).isEqualTo(2);
-    }
-
-    @Test
-    void aWrongTokenIsTheStoresDetailOnOneLineAndNothingIsQueued() {
-        Map<String, String> env = env();
-        env.put("DOCKHAND_TOKEN", "wrong");
-
-        Cli.Result run = client(env, "run", folder.toString());
-
-        assertThat(run.code()).isEqualTo(1);
-        assertThat(run.err()).startsWith("error: ").contains("(POST " + base() + "/api/v1/runs?").hasLineCount(1);
     }
 
     @Test
