@@ -102,6 +102,9 @@ public final class DockerDriver implements TaskDriver {
         if (spec.dockerfile() != null) {
             command.withDockerfilePath(spec.dockerfile());
         }
+        if (spec.memoryBytes() > 0) {
+            command.withMemory(spec.memoryBytes()).withMemswap(spec.memoryBytes());
+        }
         String built = DockerBuild.run(command, spec.timeout(), log, this::removeStepImages);
         // The classic builder ends with "Successfully built <short id>": ask for the full one.
         return calls.ask("inspect built image", () -> questions.inspectImageCmd(built).exec().getId());

@@ -186,11 +186,20 @@ final class RunJob {
         }
     }
 
+    /**
+     * A run's container limits: its own CPUs and memory, the node's default memory ({@code agent.limits.memory})
+     * when it names none, and always the node's process limit ({@code agent.limits.pids}).
+     */
+    static Limits limits(Run run, WorkSettings settings) {
+        long memory = run.memoryBytes() > 0 ? run.memoryBytes() : settings.memoryBytes();
+        return new Limits(run.cpus(), memory, settings.pidsLimit());
+    }
+
     private void start(String image) {
         Limits limits;
         TaskSpec spec;
         try {
-            limits = new Limits(run.cpus(), run.memoryBytes(), 0);
+            limits = limits(run, work.settings());
             spec = new TaskSpec(taskId, image, run.command(), run.env(), Map.of(), null, limits,
                                 new RunRef(run.id(), run.attempt(), work.node()));
         } catch (IllegalArgumentException e) {
@@ -241,7 +250,8 @@ final class RunJob {
                 } else {
                     finish(log, RunState.FAILED, exit.exitCode(), "exited with code " + exit.exitCode()
                             + (exit.oomKilled() ? ": killed for using more memory than its limit of "
-                            + io.dockhand.api.Sizes.format(run.memoryBytes()) : ""), null);
+                            + io.dockhand.api.Sizes.format(limits(run, work.settings()).memoryBytes()) : ""),
+                            null);
                 }
             }
         } finally {

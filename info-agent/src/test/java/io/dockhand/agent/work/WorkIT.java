@@ -151,6 +151,7 @@ class WorkIT {
         var host = inspected.getHostConfig();
         assertThat(host.getNanoCPUs()).isEqualTo(500_000_000L);
         assertThat(host.getMemory()).isEqualTo(64L * 1024 * 1024);
+        assertThat(host.getPidsLimit()).as("the node's default process limit").isEqualTo(4096L);
         assertThat(host.getPrivileged()).isFalse();
         assertThat(host.getNetworkMode()).isEqualTo("bridge");
         assertThat(host.getBinds()).isNullOrEmpty();
