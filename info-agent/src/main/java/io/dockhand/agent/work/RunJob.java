@@ -51,6 +51,8 @@ final class RunJob {
     private volatile boolean removed;
     private volatile Thread thread;
     private volatile RunImage imageStep;
+    /** The image the run's container is (to be) started from, once obtained: image retention keeps it. */
+    private volatile String imageId;
 
     RunJob(WorkContext work, Run run, long leaseSeconds) {
         this.work = work;
@@ -67,6 +69,18 @@ final class RunJob {
 
     Run run() {
         return run;
+    }
+
+    /**
+     * The id of the image this run uses, once built or found in the cache (the claimed {@link Run#imageId()} is
+     * still null then); null before. Retention never removes it, not even between its build and its container.
+     */
+    String imageId() {
+        return imageId;
+    }
+
+    void imageObtained(String image) {
+        imageId = image;
     }
 
     NodeHeartbeat.Lease lease() {
@@ -108,6 +122,7 @@ final class RunJob {
             imageStep = new RunImage(work, run, log, () -> stopWhy != null, () -> leaseUntil,
                     () -> retrying(() -> work.store().context(run.id(), work.node(), run.attempt())));
             image = imageStep.obtain();
+            imageObtained(image);
             work.images().used(image);
             if (stopWhy != null) {
                 finishStopped(log, null);
@@ -155,6 +170,7 @@ final class RunJob {
             if (storeState != RunState.RUNNING) {
                 report(RunState.RUNNING, null, null, task.imageId());
             }
+            imageObtained(task.imageId());
             work.images().used(task.imageId());
             Instant startedAt = task.startedAt() == null ? Instant.now() : task.startedAt();
             follow(log, shipped.stdout(), shipped.stderr(), startedAt);

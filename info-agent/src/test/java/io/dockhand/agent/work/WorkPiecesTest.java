@@ -59,6 +59,20 @@ class WorkPiecesTest {
                 Map.of("agent.limits.pids", "-1"))))).hasMessageContaining("agent.limits.pids");
     }
 
+    @Test
+    void keepsTheImageOfARunInHandFromTheMomentItIsObtained() {
+        WorkSettings settings = WorkSettings.create(Config.just(ConfigSources.create(Map.of())));
+        WorkContext work = new WorkContext("n", null, null, settings, null);
+        RunJob job = new RunJob(work, run(0, 0), 10);
+        work.jobs().put(job.run().id(), job);
+        assertThat(NodeWork.imagesInUse(work)).isEmpty();
+
+        job.imageObtained("sha256:" + "ab".repeat(32));
+
+        assertThat(job.run().imageId()).as("the claim's snapshot").isNull();
+        assertThat(NodeWork.imagesInUse(work)).containsExactly("sha256:" + "ab".repeat(32));
+    }
+
     private static Run run(double cpus, long memoryBytes) {
         return new Run("r", RunState.ASSIGNED, "n", false, "sha256:c", 1, null, List.of(), Map.of(), cpus,
                 memoryBytes, 0, 1, 1, null, null, null, false, 0, Instant.now(), null, null, null, null);
