@@ -36,6 +36,7 @@ public final class EngineProxy implements AutoCloseable {
     private volatile Pattern cut;
     private volatile Rejection rejection;
     private volatile Pattern stall;
+    private volatile Pattern mute;
 
     public EngineProxy(Path socket) {
         this.socket = socket;
@@ -108,11 +109,20 @@ public final class EngineProxy implements AutoCloseable {
         stall = Pattern.compile(pathRegex);
     }
 
+    /**
+     * Mutes the calls whose path (without the query) matches: the engine gets the request and carries it out, but
+     * its answer never reaches the client (as with an engine that answers after the client gave up).
+     */
+    public synchronized void mute(String pathRegex) {
+        mute = Pattern.compile(pathRegex);
+    }
+
     /** Forwards every call again. */
     public synchronized void restore() {
         cut = null;
         rejection = null;
         stall = null;
+        mute = null;
     }
 
     private record Rejection(Pattern path, int status, String message) {
@@ -201,6 +211,7 @@ public final class EngineProxy implements AutoCloseable {
         private volatile String lastPath;
         private volatile Request last;
         private volatile boolean stalled;
+        private volatile boolean muted;
 
         Link(SocketChannel client, SocketChannel engine) {
             this.client = client;
@@ -236,6 +247,10 @@ public final class EngineProxy implements AutoCloseable {
             ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
             try {
                 while (engine.read(buffer) >= 0) {
+                    if (muted) {
+                        buffer.clear();
+                        continue;
+                    }
                     Request request = last;
                     if (request != null) {
                         request.answered.set(true);
@@ -296,6 +311,10 @@ public final class EngineProxy implements AutoCloseable {
             Request request = new Request(path, refused);
             requests.add(request);
             last = request;
+            Pattern silent = mute;
+            if (!refused && silent != null && silent.matcher(path).matches()) {
+                muted = true;
+            }
             Pattern held = stall;
             if (!refused && held != null && held.matcher(path).matches()) {
                 stalled = true;

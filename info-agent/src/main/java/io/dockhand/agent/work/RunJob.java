@@ -222,13 +222,40 @@ final class RunJob {
             throw new RunRefused("the run cannot be started: " + e.getMessage());
         }
         try {
-            work.driver().start(spec);
-        } catch (TaskConflictException e) {
-            // A container of this run left by an earlier agent that the settlement did not see: replace it.
-            work.driver().destroy(taskId, true);
-            work.driver().start(spec);
+            try {
+                work.driver().start(spec);
+            } catch (TaskConflictException e) {
+                // A container of this run left by an earlier agent that the settlement did not see: replace it.
+                work.driver().destroy(taskId, true);
+                work.driver().start(spec);
+            }
+        } catch (RuntimeException e) {
+            // A create or start the engine did not answer in time may have happened all the same: the run is
+            // reported failed, so nothing of it may stay on the node.
+            removeAfterFailedStart();
+            throw e;
         }
         started = true;
+    }
+
+    private void removeAfterFailedStart() {
+        if (work.closing()) {
+            return; // the next agent's settlement removes what is left
+        }
+        boolean interrupted = Thread.interrupted();
+        try {
+            work.driver().destroy(taskId, true);
+            LOG.log(System.Logger.Level.INFO, "Removed the container of run " + run.id() + " after its start failed");
+        } catch (TaskNotFoundException gone) {
+            // never created: nothing to remove
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not remove the container of run " + run.id()
+                    + " after its start failed", e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Follows the container's output, waits for its end (stopping it when told or out of time) and reports it. */

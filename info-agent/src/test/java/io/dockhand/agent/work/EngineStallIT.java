@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * An engine that stops answering one kind of call (the node's description, {@code GET /info}) for longer than a
  * lease: the agent's heartbeats carry on with the description it had, so the run it holds keeps its lease and goes
- * on running; only the description goes stale meanwhile.
+ * on running; only the description goes stale meanwhile. An engine that creates a run's container without answering:
+ * the run fails and the container does not stay.
  */
 class EngineStallIT {
 
@@ -93,5 +94,24 @@ class EngineStallIT {
         Run done = cluster.awaitFinal(run.id(), Duration.ofSeconds(30));
         assertThat(done.state()).isEqualTo(RunState.CANCELLED);
         assertThat(cluster.containersOf(run.id())).isEmpty();
+    }
+
+    @Test
+    void removesTheContainerOfARunWhoseCreateWasNotAnswered() throws Exception {
+        engine.mute("(/v[0-9.]+)?/containers/create");
+        Run done;
+        try {
+            Run run = cluster.submit(new TarContext()
+                    .file("Dockerfile", "FROM " + WorkCluster.BASE_IMAGE + "\n")
+                    .file("marker", cluster.id + " unanswered create\n").stream(),
+                    Map.of("node", List.of(node), "arg", List.of("sleep", "300")));
+            done = cluster.awaitFinal(run.id(), PATIENCE);
+        } finally {
+            engine.restore();
+        }
+
+        assertThat(done.state()).isEqualTo(RunState.FAILED);
+        assertThat(done.reason()).contains("did not answer");
+        assertThat(cluster.containersOf(done.id())).as("the container the engine created all the same").isEmpty();
     }
 }
