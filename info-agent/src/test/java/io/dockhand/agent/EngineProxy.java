@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * reads the request lines going through, so a test can count the engine calls the agent makes and cut one kind of
  * them (the event stream, say) while the rest of the engine keeps answering.
  */
-final class EngineProxy implements AutoCloseable {
+public final class EngineProxy implements AutoCloseable {
 
     private static final Path ENGINE = Path.of("/var/run/docker.sock");
 
@@ -35,17 +35,19 @@ final class EngineProxy implements AutoCloseable {
     private volatile boolean hang;
     private volatile Pattern cut;
     private volatile Rejection rejection;
+    private volatile Pattern stall;
+    private volatile Pattern mute;
 
-    EngineProxy(Path socket) {
+    public EngineProxy(Path socket) {
         this.socket = socket;
     }
 
-    String dockerHost() {
+    public String dockerHost() {
         return "unix://" + socket;
     }
 
     /** Serves again: forwards every connection to the engine. */
-    synchronized void up() throws IOException {
+    public synchronized void up() throws IOException {
         hang = false;
         if (server != null) {
             return;
@@ -98,10 +100,29 @@ final class EngineProxy implements AutoCloseable {
         rejection = new Rejection(Pattern.compile(pathRegex), status, message);
     }
 
+    /**
+     * Stalls the calls whose path (without the query) matches: such a request never reaches the engine and is never
+     * answered, its connection is left open until the client gives up (as with an engine too busy to answer one
+     * kind of call). Everything else is still forwarded.
+     */
+    public synchronized void stall(String pathRegex) {
+        stall = Pattern.compile(pathRegex);
+    }
+
+    /**
+     * Mutes the calls whose path (without the query) matches: the engine gets the request and carries it out, but
+     * its answer never reaches the client (as with an engine that answers after the client gave up).
+     */
+    public synchronized void mute(String pathRegex) {
+        mute = Pattern.compile(pathRegex);
+    }
+
     /** Forwards every call again. */
-    synchronized void restore() {
+    public synchronized void restore() {
         cut = null;
         rejection = null;
+        stall = null;
+        mute = null;
     }
 
     private record Rejection(Pattern path, int status, String message) {
@@ -115,7 +136,7 @@ final class EngineProxy implements AutoCloseable {
     }
 
     /** How many requests with a matching path went through to the engine. */
-    int forwarded(String pathRegex) {
+    public int forwarded(String pathRegex) {
         return count(pathRegex, r -> !r.refused);
     }
 
@@ -189,6 +210,8 @@ final class EngineProxy implements AutoCloseable {
         private boolean lost;
         private volatile String lastPath;
         private volatile Request last;
+        private volatile boolean stalled;
+        private volatile boolean muted;
 
         Link(SocketChannel client, SocketChannel engine) {
             this.client = client;
@@ -203,6 +226,10 @@ final class EngineProxy implements AutoCloseable {
                     if (!read(buffer.duplicate())) {
                         drop();
                         return;
+                    }
+                    if (stalled) {
+                        buffer.clear();
+                        continue;
                     }
                     while (buffer.hasRemaining()) {
                         engine.write(buffer);
@@ -220,6 +247,10 @@ final class EngineProxy implements AutoCloseable {
             ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
             try {
                 while (engine.read(buffer) >= 0) {
+                    if (muted) {
+                        buffer.clear();
+                        continue;
+                    }
                     Request request = last;
                     if (request != null) {
                         request.answered.set(true);
@@ -280,6 +311,15 @@ final class EngineProxy implements AutoCloseable {
             Request request = new Request(path, refused);
             requests.add(request);
             last = request;
+            Pattern silent = mute;
+            if (!refused && silent != null && silent.matcher(path).matches()) {
+                muted = true;
+            }
+            Pattern held = stall;
+            if (!refused && held != null && held.matcher(path).matches()) {
+                stalled = true;
+                return true;
+            }
             Rejection reject = rejection;
             if (!refused && reject != null && reject.path().matcher(path).matches()) {
                 try {

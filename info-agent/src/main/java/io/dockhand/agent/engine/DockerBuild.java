@@ -48,7 +48,7 @@ final class DockerBuild {
     /**
      * Runs the build and returns the new image's id. When it fails, {@code leftovers} is given the images the
      * build made for the steps that succeeded (newest first), which nothing else knows of: the caller removes them,
-     * so a failed build leaves no dangling image behind.
+     * so a failed build leaves no dangling image behind, an interrupted (abandoned) one included.
      */
     static String run(BuildImageCmd command, Duration timeout, Consumer<String> log,
                       Consumer<List<String>> leftovers) {
@@ -59,7 +59,16 @@ final class DockerBuild {
             List<String> newestFirst = new ArrayList<>(build.made);
             Collections.reverse(newestFirst);
             if (!newestFirst.isEmpty()) {
-                leftovers.accept(newestFirst);
+                // A build abandoned by an interrupt (a cancelled run) has its thread's flag set again, which would
+                // make every engine call fail at once: the leftovers are removed first, the flag restored after.
+                boolean interrupted = Thread.interrupted();
+                try {
+                    leftovers.accept(newestFirst);
+                } finally {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
             }
             throw e;
         }

@@ -102,6 +102,9 @@ public final class DockerDriver implements TaskDriver {
         if (spec.dockerfile() != null) {
             command.withDockerfilePath(spec.dockerfile());
         }
+        if (spec.memoryBytes() > 0) {
+            command.withMemory(spec.memoryBytes()).withMemswap(spec.memoryBytes());
+        }
         String built = DockerBuild.run(command, spec.timeout(), log, this::removeStepImages);
         // The classic builder ends with "Successfully built <short id>": ask for the full one.
         return calls.ask("inspect built image", () -> questions.inspectImageCmd(built).exec().getId());
@@ -310,17 +313,41 @@ public final class DockerDriver implements TaskDriver {
         return tasks;
     }
 
-    /** Removes the step images of a failed build, newest first, leaving their parents (which may be others'). */
+    /** How long a cancelled build's step container may take to go before its image is given up on. */
+    private static final Duration STEP_CONTAINER_GONE = Duration.ofSeconds(20);
+
+    /**
+     * Removes the step images of a failed build, newest first, leaving their parents (which may be others'). A
+     * build abandoned mid-step still has that step's container running on its newest image for a moment (the
+     * engine kills and removes it once it sees the request closed): while a container uses an image, its removal
+     * is retried.
+     */
     private void removeStepImages(List<String> newestFirst) {
+        long giveUp = System.nanoTime() + STEP_CONTAINER_GONE.toNanos();
         for (String image : newestFirst) {
-            try {
-                calls.ask("remove a failed build's image", () -> {
-                    questions.removeImageCmd(image).withForce(false).withNoPrune(true).exec();
-                    return null;
-                });
-            } catch (RuntimeException e) {
-                // Taken as a parent by another build meanwhile, or gone: either way not ours to force.
-                LOG.log(System.Logger.Level.DEBUG, "Could not remove image " + image + " of a failed build", e);
+            while (true) {
+                try {
+                    calls.ask("remove a failed build's image", () -> {
+                        questions.removeImageCmd(image).withForce(false).withNoPrune(true).exec();
+                        return null;
+                    });
+                    break;
+                } catch (RuntimeException e) {
+                    if (e.getCause() instanceof ConflictException conflict
+                            && String.valueOf(conflict.getMessage()).contains("is being used by")
+                            && System.nanoTime() < giveUp) {
+                        try {
+                            Thread.sleep(250);
+                            continue;
+                        } catch (InterruptedException interrupted) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                    // Taken as a parent by another build meanwhile, or gone: either way not ours to force.
+                    LOG.log(System.Logger.Level.DEBUG, "Could not remove image " + image + " of a failed build", e);
+                    break;
+                }
             }
         }
     }

@@ -13,8 +13,11 @@ import java.util.regex.Pattern;
  * @param dockerfile the Dockerfile's path in the context; null for {@code Dockerfile} at its root
  * @param context    the digest of the context, which the driver labels the image with so that
  *                   {@link TaskDriver#cachedImage} finds it again; null for an image that is not cached
+ * @param memoryBytes the memory each build step's container may use (swap none beyond it), 0 for no limit; the
+ *                    engine's build API has no process limit
  */
-public record BuildSpec(String tag, Map<String, String> labels, Duration timeout, String dockerfile, String context) {
+public record BuildSpec(String tag, Map<String, String> labels, Duration timeout, String dockerfile, String context,
+                        long memoryBytes) {
 
     /** How long a build may take unless its spec says otherwise. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
@@ -33,12 +36,20 @@ public record BuildSpec(String tag, Map<String, String> labels, Duration timeout
         if (dockerfile != null && (dockerfile.isBlank() || dockerfile.startsWith("/") || dockerfile.contains("\0"))) {
             throw new IllegalArgumentException("Not a Dockerfile path inside the context: " + dockerfile);
         }
+        if (memoryBytes < 0 || (memoryBytes > 0 && memoryBytes < 6L * 1024 * 1024)) {
+            throw new IllegalArgumentException("Build memory limit must be 0 (none) or at least 6 MiB: " + memoryBytes);
+        }
         labels = Map.copyOf(labels == null ? Map.of() : labels);
         for (String key : labels.keySet()) {
             if (key.startsWith(TaskSpec.RESERVED_LABEL_PREFIX)) {
                 throw new IllegalArgumentException("Label " + key + " is reserved for the driver");
             }
         }
+    }
+
+    /** A build without a memory limit. */
+    public BuildSpec(String tag, Map<String, String> labels, Duration timeout, String dockerfile, String context) {
+        this(tag, labels, timeout, dockerfile, context, 0);
     }
 
     /** A build of {@code Dockerfile} at the context's root, not cached by context. */

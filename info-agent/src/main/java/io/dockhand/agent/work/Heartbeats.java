@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
@@ -17,15 +18,25 @@ import io.dockhand.api.NodeHeartbeat;
  * The node's heartbeat: every {@code agent.heartbeat} the agent tells the store what its node is and which runs it
  * holds, which extends their leases, and acts on the runs the store says to stop. A heartbeat the store does not
  * answer is simply the next one's business; the leases then run out at the store as they should.
+ * <p>
+ * What the node is comes from the engine, which may be slow or away: a thread of its own asks it every
+ * {@link #DESCRIBE_EVERY} (each call bounded by the engine's deadline, {@code agent.engine.timeout}) and the
+ * heartbeats send the last description it got. A slow or failing engine call never holds a heartbeat back, so it
+ * never costs the node the leases of its runs; only the very first heartbeat waits for a description.
  */
 final class Heartbeats implements Runnable {
 
     private static final System.Logger LOG = System.getLogger(Heartbeats.class.getName());
 
+    /** How often the node's description is read from the engine again. */
+    static final Duration DESCRIBE_EVERY = Duration.ofSeconds(10);
+
     private final WorkContext work;
     private final Engine engine;
     private final String agentVersion;
+    private volatile NodeDescription described;
     private String lastFailure;
+    private String lastDescribeFailure;
 
     Heartbeats(WorkContext work, Engine engine, String agentVersion) {
         this.work = work;
@@ -35,32 +46,72 @@ final class Heartbeats implements Runnable {
 
     @Override
     public void run() {
-        while (!work.closing()) {
-            try {
-                beat();
-                if (lastFailure != null) {
-                    LOG.log(System.Logger.Level.INFO, "Heartbeats of node " + work.node() + " are answered again");
-                    lastFailure = null;
+        Thread describer = Thread.ofVirtual().name("dockhand-describe").start(this::describeEvery);
+        try {
+            while (!work.closing()) {
+                try {
+                    beat();
+                    if (lastFailure != null) {
+                        LOG.log(System.Logger.Level.INFO, "Heartbeats of node " + work.node() + " are answered again");
+                        lastFailure = null;
+                    }
+                } catch (RuntimeException e) {
+                    // Said once per kind of failure, not every two seconds while the store is away.
+                    String failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+                    if (!failure.equals(lastFailure)) {
+                        LOG.log(System.Logger.Level.WARNING, "Heartbeat of node " + work.node() + " failed: " + failure);
+                        lastFailure = failure;
+                    }
                 }
-            } catch (RuntimeException e) {
-                // Said once per kind of failure, not every two seconds while the store is away.
-                String failure = e.getClass().getSimpleName() + ": " + e.getMessage();
-                if (!failure.equals(lastFailure)) {
-                    LOG.log(System.Logger.Level.WARNING, "Heartbeat of node " + work.node() + " failed: " + failure);
-                    lastFailure = failure;
+                try {
+                    Thread.sleep(work.settings().heartbeat().toMillis());
+                } catch (InterruptedException e) {
+                    return;
                 }
             }
+        } finally {
+            describer.interrupt();
+        }
+    }
+
+    /** Reads the node's description again every {@link #DESCRIBE_EVERY}, until the agent closes. */
+    private void describeEvery() {
+        while (!work.closing()) {
             try {
-                Thread.sleep(work.settings().heartbeat().toMillis());
+                Thread.sleep(DESCRIBE_EVERY.toMillis());
             } catch (InterruptedException e) {
                 return;
+            }
+            try {
+                describe();
+                if (lastDescribeFailure != null) {
+                    LOG.log(System.Logger.Level.INFO, "The engine of node " + work.node() + " describes it again");
+                    lastDescribeFailure = null;
+                }
+            } catch (RuntimeException e) {
+                String failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+                if (!failure.equals(lastDescribeFailure)) {
+                    LOG.log(System.Logger.Level.WARNING, "Could not describe node " + work.node()
+                            + " (heartbeats carry on with what the engine said last): " + failure);
+                    lastDescribeFailure = failure;
+                }
             }
         }
     }
 
+    private NodeDescription describe() {
+        NodeDescription node = engine.describe();
+        described = node;
+        return node;
+    }
+
     /** One heartbeat, answered. */
     void beat() {
-        NodeDescription node = engine.describe();
+        NodeDescription node = described;
+        if (node == null) {
+            // The first heartbeat: nothing to say of the node yet (no run is held before the engine answered).
+            node = describe();
+        }
         List<RunJob> held = List.copyOf(work.jobs().values());
         String address = work.settings().address() != null ? work.settings().address()
                 : node.swarmAddress() != null ? node.swarmAddress() : hostAddress();

@@ -92,7 +92,7 @@ public final class NodeWork implements AutoCloseable {
         if (!settle(w)) {
             return;
         }
-        w.images().sweep(Set.of());
+        w.images().sweep(imagesInUse(w));
         if (settings.enabled()) {
             claim(w);
         }
@@ -184,8 +184,9 @@ public final class NodeWork implements AutoCloseable {
         }
     }
 
-    private static Set<String> imagesInUse(WorkContext w) {
-        return w.jobs().values().stream().map(job -> job.run().imageId()).filter(java.util.Objects::nonNull)
+    /** The images of the runs in hand: each one's as soon as it is built or found, before its container exists. */
+    static Set<String> imagesInUse(WorkContext w) {
+        return w.jobs().values().stream().map(RunJob::imageId).filter(java.util.Objects::nonNull)
                 .collect(Collectors.toSet());
     }
 

@@ -74,8 +74,9 @@ final class RunImage {
                     + " from the same context (" + run.context() + "): no rebuild.");
             return cached.get();
         }
+        // Every build step's container gets the node's default memory limit (agent.limits.memory), if it has one.
         BuildSpec spec = new BuildSpec(tag(run.context(), run.dockerfile()), Map.of(), null, run.dockerfile(),
-                                       run.context());
+                                       run.context(), work.settings().memoryBytes());
         for (int tries = 1; ; tries++) {
             Watched context = new Watched(fetch.get());
             try (context) {

@@ -51,6 +51,8 @@ final class RunJob {
     private volatile boolean removed;
     private volatile Thread thread;
     private volatile RunImage imageStep;
+    /** The image the run's container is (to be) started from, once obtained: image retention keeps it. */
+    private volatile String imageId;
 
     RunJob(WorkContext work, Run run, long leaseSeconds) {
         this.work = work;
@@ -67,6 +69,18 @@ final class RunJob {
 
     Run run() {
         return run;
+    }
+
+    /**
+     * The id of the image this run uses, once built or found in the cache (the claimed {@link Run#imageId()} is
+     * still null then); null before. Retention never removes it, not even between its build and its container.
+     */
+    String imageId() {
+        return imageId;
+    }
+
+    void imageObtained(String image) {
+        imageId = image;
     }
 
     NodeHeartbeat.Lease lease() {
@@ -108,6 +122,7 @@ final class RunJob {
             imageStep = new RunImage(work, run, log, () -> stopWhy != null, () -> leaseUntil,
                     () -> retrying(() -> work.store().context(run.id(), work.node(), run.attempt())));
             image = imageStep.obtain();
+            imageObtained(image);
             work.images().used(image);
             if (stopWhy != null) {
                 finishStopped(log, null);
@@ -155,6 +170,7 @@ final class RunJob {
             if (storeState != RunState.RUNNING) {
                 report(RunState.RUNNING, null, null, task.imageId());
             }
+            imageObtained(task.imageId());
             work.images().used(task.imageId());
             Instant startedAt = task.startedAt() == null ? Instant.now() : task.startedAt();
             follow(log, shipped.stdout(), shipped.stderr(), startedAt);
@@ -186,24 +202,60 @@ final class RunJob {
         }
     }
 
+    /**
+     * A run's container limits: its own CPUs and memory, the node's default memory ({@code agent.limits.memory})
+     * when it names none, and always the node's process limit ({@code agent.limits.pids}).
+     */
+    static Limits limits(Run run, WorkSettings settings) {
+        long memory = run.memoryBytes() > 0 ? run.memoryBytes() : settings.memoryBytes();
+        return new Limits(run.cpus(), memory, settings.pidsLimit());
+    }
+
     private void start(String image) {
         Limits limits;
         TaskSpec spec;
         try {
-            limits = new Limits(run.cpus(), run.memoryBytes(), 0);
+            limits = limits(run, work.settings());
             spec = new TaskSpec(taskId, image, run.command(), run.env(), Map.of(), null, limits,
                                 new RunRef(run.id(), run.attempt(), work.node()));
         } catch (IllegalArgumentException e) {
             throw new RunRefused("the run cannot be started: " + e.getMessage());
         }
         try {
-            work.driver().start(spec);
-        } catch (TaskConflictException e) {
-            // A container of this run left by an earlier agent that the settlement did not see: replace it.
-            work.driver().destroy(taskId, true);
-            work.driver().start(spec);
+            try {
+                work.driver().start(spec);
+            } catch (TaskConflictException e) {
+                // A container of this run left by an earlier agent that the settlement did not see: replace it.
+                work.driver().destroy(taskId, true);
+                work.driver().start(spec);
+            }
+        } catch (RuntimeException e) {
+            // A create or start the engine did not answer in time may have happened all the same: the run is
+            // reported failed, so nothing of it may stay on the node.
+            removeAfterFailedStart();
+            throw e;
         }
         started = true;
+    }
+
+    private void removeAfterFailedStart() {
+        if (work.closing()) {
+            return; // the next agent's settlement removes what is left
+        }
+        boolean interrupted = Thread.interrupted();
+        try {
+            work.driver().destroy(taskId, true);
+            LOG.log(System.Logger.Level.INFO, "Removed the container of run " + run.id() + " after its start failed");
+        } catch (TaskNotFoundException gone) {
+            // never created: nothing to remove
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not remove the container of run " + run.id()
+                    + " after its start failed", e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Follows the container's output, waits for its end (stopping it when told or out of time) and reports it. */
@@ -241,7 +293,8 @@ final class RunJob {
                 } else {
                     finish(log, RunState.FAILED, exit.exitCode(), "exited with code " + exit.exitCode()
                             + (exit.oomKilled() ? ": killed for using more memory than its limit of "
-                            + io.dockhand.api.Sizes.format(run.memoryBytes()) : ""), null);
+                            + io.dockhand.api.Sizes.format(limits(run, work.settings()).memoryBytes()) : ""),
+                            null);
                 }
             }
         } finally {

@@ -3,6 +3,7 @@ package io.dockhand.agent.work;
 import java.time.Duration;
 
 import io.dockhand.api.Durations;
+import io.dockhand.api.Sizes;
 
 import io.helidon.config.Config;
 
@@ -23,9 +24,18 @@ import io.helidon.config.Config;
  * @param imagesMaxIdle how long an image it built may go unused before it is removed ({@code agent.images.maxidle},
  *                      24h)
  * @param stopGrace     how long a stopped container has between SIGTERM and SIGKILL ({@code agent.stop.grace}, 10s)
+ * @param pidsLimit     how many processes a run's container may have at once ({@code agent.limits.pids}, 4096; 0
+ *                      for no limit): a fork bomb in a run fills its own limit, not the node's process table
+ * @param memoryBytes   the memory limit of a run's container when the run names none, and of every build
+ *                      ({@code agent.limits.memory}, a size such as {@code 2g}; none by default: how much a node
+ *                      can spare differs, and an unlimited run is what the user asked for when none is set)
  */
 public record WorkSettings(String node, String address, Duration heartbeat, boolean enabled, int slots,
-                           Duration claimWait, int imagesKeep, Duration imagesMaxIdle, Duration stopGrace) {
+                           Duration claimWait, int imagesKeep, Duration imagesMaxIdle, Duration stopGrace,
+                           long pidsLimit, long memoryBytes) {
+
+    /** The process limit of a run's container unless {@code agent.limits.pids} says otherwise. */
+    public static final long DEFAULT_PIDS_LIMIT = 4096;
 
     public WorkSettings {
         if (slots < 1) {
@@ -36,6 +46,12 @@ public record WorkSettings(String node, String address, Duration heartbeat, bool
         }
         if (heartbeat.isZero() || heartbeat.isNegative()) {
             throw new IllegalArgumentException("agent.heartbeat must be positive: " + heartbeat);
+        }
+        if (pidsLimit < 0) {
+            throw new IllegalArgumentException("agent.limits.pids must be 0 (none) or positive: " + pidsLimit);
+        }
+        if (memoryBytes < 0 || (memoryBytes > 0 && memoryBytes < 6L * 1024 * 1024)) {
+            throw new IllegalArgumentException("agent.limits.memory must be none or at least 6m: " + memoryBytes);
         }
     }
 
@@ -50,7 +66,19 @@ public record WorkSettings(String node, String address, Duration heartbeat, bool
                 duration(config, "agent.claim.wait", Duration.ofSeconds(20)),
                 config.get("agent.images.keep").asInt().orElse(20),
                 duration(config, "agent.images.maxidle", Duration.ofHours(24)),
-                duration(config, "agent.stop.grace", Duration.ofSeconds(10)));
+                duration(config, "agent.stop.grace", Duration.ofSeconds(10)),
+                config.get("agent.limits.pids").asLong().orElse(DEFAULT_PIDS_LIMIT),
+                size(config, "agent.limits.memory"));
+    }
+
+    /** A size ({@code 512m}, {@code 2g}); 0 when unset, empty or {@code none}. */
+    private static long size(Config config, String key) {
+        try {
+            return config.get(key).asString().map(String::strip)
+                    .filter(s -> !s.isEmpty() && !s.equalsIgnoreCase("none")).map(Sizes::parse).orElse(0L);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+        }
     }
 
     private static String text(Config config, String key) {

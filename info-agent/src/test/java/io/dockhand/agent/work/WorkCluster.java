@@ -111,7 +111,13 @@ final class WorkCluster implements AutoCloseable {
 
     /** An agent in this JVM working as {@code node}; closed with the cluster. */
     AgentServer agent(String node) {
+        return agent(node, Map.of());
+    }
+
+    /** An agent in this JVM working as {@code node}, with more settings; closed with the cluster. */
+    AgentServer agent(String node, Map<String, String> more) {
         Map<String, String> all = new HashMap<>(agentSettings(node));
+        all.putAll(more);
         all.put("server.port", "0");
         all.put("server.host", "127.0.0.1");
         AgentServer agent = AgentServer.start(Config.just(ConfigSources.create(all)));

@@ -3,6 +3,7 @@ package io.dockhand.agent.work;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.dockhand.agent.AgentServer;
 import io.dockhand.agent.engine.TarContext;
@@ -150,6 +151,7 @@ class WorkIT {
         var host = inspected.getHostConfig();
         assertThat(host.getNanoCPUs()).isEqualTo(500_000_000L);
         assertThat(host.getMemory()).isEqualTo(64L * 1024 * 1024);
+        assertThat(host.getPidsLimit()).as("the node's default process limit").isEqualTo(4096L);
         assertThat(host.getPrivileged()).isFalse();
         assertThat(host.getNetworkMode()).isEqualTo("bridge");
         assertThat(host.getBinds()).isNullOrEmpty();
@@ -205,7 +207,12 @@ class WorkIT {
 
     @Test
     void abandonsABuildThatIsCancelledAndLeavesNothingBehind() throws Exception {
-        Run run = cluster.submit(context("long-build", "RUN echo first step " + cluster.id + " > /first\n"
+        // Every image of every step of this build carries the marker label (the LABEL comes first), so its step
+        // images are told from those of anything else running on the engine meanwhile.
+        String marker = "long-build-" + cluster.id;
+        Set<String> before = allImages();
+        Run run = cluster.submit(context("long-build", "LABEL test.dockhand.build=" + marker + "\n"
+                + "RUN echo first step " + cluster.id + " > /first\n"
                 + "RUN echo building slowly; sleep 120\n").stream(), on());
         cluster.await(run.id(), PATIENCE, r -> r.state() == RunState.BUILDING);
         long deadline = System.nanoTime() + PATIENCE.toNanos();
@@ -219,10 +226,28 @@ class WorkIT {
         assertThat(done.state()).isEqualTo(RunState.CANCELLED);
         assertThat(cluster.containersOf(run.id())).isEmpty();
         assertThat(cluster.imagesOf(done.context())).isEmpty();
+        assertThat(stepImagesSince(before, marker))
+                .as("step images of the cancelled build, in docker images -a, that were not there before it")
+                .isEmpty();
         Thread.sleep(2000);
         assertThat(cluster.docker.listContainersCmd().withShowAll(true).exec())
                 .as("no intermediate build container running the step")
                 .noneSatisfy(c -> assertThat(c.getCommand()).contains("building slowly"));
+    }
+
+    /** The ids of all images on the engine, intermediate and untagged ones included ({@code docker images -a}). */
+    private static Set<String> allImages() {
+        return cluster.docker.listImagesCmd().withShowAll(true).exec().stream().map(i -> i.getId())
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    /** Images in {@code docker images -a} now, not in {@code before}, with the build's marker label. */
+    private static List<String> stepImagesSince(Set<String> before, String marker) {
+        return cluster.docker.listImagesCmd().withShowAll(true).exec().stream()
+                .filter(i -> !before.contains(i.getId()))
+                .filter(i -> i.getLabels() != null && marker.equals(i.getLabels().get("test.dockhand.build")))
+                .map(i -> i.getId() + " " + java.util.Arrays.toString(i.getRepoTags()))
+                .toList();
     }
 
     @Test

@@ -1,13 +1,23 @@
 package io.dockhand.agent.work;
 
 import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import io.dockhand.agent.executor.Limits;
+import io.dockhand.api.Run;
+import io.dockhand.api.RunState;
 
 import io.dockhand.web.ClusterToken;
 import io.dockhand.web.Json;
 
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class WorkPiecesTest {
 
@@ -29,6 +39,43 @@ class WorkPiecesTest {
         String tag = RunImage.tag("sha256:" + "0123456789abcdef".repeat(4), "Dockerfile");
         assertThat(tag).matches("dockhand-run/0123456789abcdef-[0-9a-f]{8}:latest");
         assertThat(RunImage.tag("sha256:" + "0123456789abcdef".repeat(4), "sub/Dockerfile")).isNotEqualTo(tag);
+    }
+
+    @Test
+    void limitsEveryRunsProcessesAndGivesTheDefaultMemoryToARunThatNamesNone() {
+        WorkSettings defaults = WorkSettings.create(Config.just(ConfigSources.create(Map.of())));
+        assertThat(defaults.pidsLimit()).isEqualTo(4096);
+        assertThat(defaults.memoryBytes()).isZero();
+        assertThat(RunJob.limits(run(0.5, 0), defaults)).isEqualTo(new Limits(0.5, 0, 4096));
+
+        WorkSettings set = WorkSettings.create(Config.just(ConfigSources.create(
+                Map.of("agent.limits.pids", "100", "agent.limits.memory", "2g"))));
+        assertThat(RunJob.limits(run(0, 0), set)).isEqualTo(new Limits(0, 2L << 30, 100));
+        assertThat(RunJob.limits(run(1, 64L << 20), set)).isEqualTo(new Limits(1, 64L << 20, 100));
+
+        assertThatThrownBy(() -> WorkSettings.create(Config.just(ConfigSources.create(
+                Map.of("agent.limits.memory", "lots"))))).hasMessageContaining("agent.limits.memory");
+        assertThatThrownBy(() -> WorkSettings.create(Config.just(ConfigSources.create(
+                Map.of("agent.limits.pids", "-1"))))).hasMessageContaining("agent.limits.pids");
+    }
+
+    @Test
+    void keepsTheImageOfARunInHandFromTheMomentItIsObtained() {
+        WorkSettings settings = WorkSettings.create(Config.just(ConfigSources.create(Map.of())));
+        WorkContext work = new WorkContext("n", null, null, settings, null);
+        RunJob job = new RunJob(work, run(0, 0), 10);
+        work.jobs().put(job.run().id(), job);
+        assertThat(NodeWork.imagesInUse(work)).isEmpty();
+
+        job.imageObtained("sha256:" + "ab".repeat(32));
+
+        assertThat(job.run().imageId()).as("the claim's snapshot").isNull();
+        assertThat(NodeWork.imagesInUse(work)).containsExactly("sha256:" + "ab".repeat(32));
+    }
+
+    private static Run run(double cpus, long memoryBytes) {
+        return new Run("r", RunState.ASSIGNED, "n", false, "sha256:c", 1, null, List.of(), Map.of(), cpus,
+                memoryBytes, 0, 1, 1, null, null, null, false, 0, Instant.now(), null, null, null, null);
     }
 
     @Test
