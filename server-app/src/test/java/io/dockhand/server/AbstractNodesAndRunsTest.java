@@ -150,6 +150,36 @@ abstract class AbstractNodesAndRunsTest {
     }
 
     @Test
+    void envValuesAreShownOnlyWithTheToken() throws Exception {
+        work.heartbeat("n-env", null);
+        Http.Answer submitted = work.submit("?node=n-env&env=SECRET%3Ds3cr3t&env=MODE%3Dfast",
+                                            WorkClient.context("env"));
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+        String id = submitted.json().get("id").asText();
+        JsonNode hidden = anonymous.http.get("/api/v1/runs/" + id).json().get("env");
+        assertThat(hidden.get("SECRET").asText()).isEqualTo("******");
+        assertThat(hidden.get("MODE").asText()).isEqualTo("******");
+        assertThat(anonymous.http.get("/api/v1/runs/" + id).body()).doesNotContain("s3cr3t");
+        assertThat(anonymous.http.get("/api/v1/runs?node=n-env").body()).doesNotContain("s3cr3t").contains("SECRET");
+        Http.Answer wrong = new WorkClient(work.http, "not-the-token").get("/api/v1/runs/" + id);
+        assertThat(wrong.body()).doesNotContain("s3cr3t").contains("******");
+        assertThat(work.get("/api/v1/runs/" + id).json().get("env").get("SECRET").asText()).isEqualTo("s3cr3t");
+        assertThat(work.get("/api/v1/runs?node=n-env").json().get("items").get(0).get("env").get("SECRET")
+                           .asText()).isEqualTo("s3cr3t");
+        Http.Answer claim = work.claim("n-env", "5s");
+        assertThat(claim.json().get("run").get("env").get("SECRET").asText()).isEqualTo("s3cr3t");
+        assertThat(work.report(id, "n-env", 1, "failed", "\"exitCode\":1").status()).isEqualTo(200);
+        // the end event of a followed log hides them too
+        Http.Answer events = anonymous.http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(work.http.base() + "/api/v1/runs/" + id + "/logs"))
+                .header("Accept", "text/event-stream").GET());
+        assertThat(events.body()).contains("event: end").contains("******").doesNotContain("s3cr3t");
+        Http.Answer tokenEvents = work.http.send(work.request("/api/v1/runs/" + id + "/logs")
+                .header("Accept", "text/event-stream").GET());
+        assertThat(tokenEvents.body()).contains("event: end").contains("s3cr3t");
+    }
+
+    @Test
     void aSilentNodeIsDownAndRefusesPinnedRuns() throws Exception {
         work.heartbeat("n-quiet", null);
         assertThat(work.http.get("/api/v1/nodes/n-quiet").json().get("status").asText()).isEqualTo("up");

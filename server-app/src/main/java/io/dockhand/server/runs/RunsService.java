@@ -119,6 +119,23 @@ public final class RunsService implements Routes.Resource {
         res.send(json.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** What env values read without the cluster token show. */
+    static final String HIDDEN = "******";
+
+    /** The run as a reader may see it: without the cluster token, env keys with every value hidden. */
+    static Run visible(Run run, boolean token) {
+        if (token || run.env() == null || run.env().isEmpty()) {
+            return run;
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        run.env().keySet().forEach(key -> env.put(key, HIDDEN));
+        return new Run(run.id(), run.state(), run.node(), run.pinned(), run.context(), run.contextBytes(),
+                       run.dockerfile(), run.command(), env, run.cpus(), run.memoryBytes(), run.timeoutSeconds(),
+                       run.attempt(), run.maxAttempts(), run.exitCode(), run.reason(), run.imageId(),
+                       run.cancelRequested(), run.logBytes(), run.createdAt(), run.assignedAt(), run.buildingAt(),
+                       run.runningAt(), run.finishedAt());
+    }
+
     private static ProblemException runNotFound(String id) {
         return new ProblemException(404, "run-not-found", "Run not found", "No run '" + printable(id) + "'.");
     }
@@ -362,9 +379,10 @@ public final class RunsService implements Routes.Resource {
             }
         });
         List<RunRepository.Row> rows = runs.page(limit, cursor, single(params, "node"), state);
+        boolean token = auth.holds(req);
         StringBuilder out = new StringBuilder("{\"items\":[");
         for (int i = 0; i < Math.min(limit, rows.size()); i++) {
-            out.append(i == 0 ? "" : ",").append(json(rows.get(i).run()));
+            out.append(i == 0 ? "" : ",").append(json(visible(rows.get(i).run(), token)));
         }
         out.append("],\"nextCursor\":");
         if (rows.size() > limit) {
@@ -409,7 +427,7 @@ public final class RunsService implements Routes.Resource {
 
     private void one(ServerRequest req, ServerResponse res) {
         onlyKnown(req.query(), Set.of(), "GET " + Paths.RUN);
-        sendJson(res, 200, json(resolve(req).run()));
+        sendJson(res, 200, json(visible(resolve(req).run(), auth.holds(req))));
     }
 
     private void cancel(ServerRequest req, ServerResponse res) {
@@ -617,13 +635,14 @@ public final class RunsService implements Routes.Resource {
         }
         boolean follow = followParam.orElse(sse);
         try (OutputStream out = res.outputStream()) {
-            stream(out, id, offset, follow, sse);
+            stream(out, id, offset, follow, sse, auth.holds(req));
         } catch (IOException | UncheckedIOException e) {
             LOG.log(System.Logger.Level.DEBUG, "A log reader of " + id + " went away", e);
         }
     }
 
-    private void stream(OutputStream out, UUID id, long offset, boolean follow, boolean sse) throws IOException {
+    private void stream(OutputStream out, UUID id, long offset, boolean follow, boolean sse, boolean token)
+            throws IOException {
         long lastWrite = System.nanoTime();
         if (sse) {
             out.write(": dockhand log\n\n".getBytes(StandardCharsets.UTF_8));
@@ -656,7 +675,8 @@ public final class RunsService implements Routes.Resource {
             boolean complete = run.state().isFinal() && offset >= run.logBytes();
             if (complete || !follow || signals.closed()) {
                 if (sse && complete) {
-                    out.write(("event: end\ndata: " + json(run) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                    out.write(("event: end\ndata: " + json(visible(run, token)) + "\n\n")
+                                      .getBytes(StandardCharsets.UTF_8));
                 }
                 return;
             }
