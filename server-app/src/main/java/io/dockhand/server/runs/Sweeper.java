@@ -25,9 +25,15 @@ public final class Sweeper implements Runnable {
     private final NodeRepository nodes;
     private final Transactions transactions;
     private final Signals signals;
+    private final Duration lease;
+    /** Whether the next sweep first gives every run in progress a fresh lease: at start and after a failed sweep. */
+    private volatile boolean refresh = true;
+    /** When the last sweep that succeeded started (System.nanoTime). */
+    private volatile long lastSuccess;
 
-    public Sweeper(RunRepository runs, NodeRepository nodes, Signals signals) {
+    public Sweeper(RunRepository runs, NodeRepository nodes, Signals signals, Duration lease) {
         this.runs = runs;
+        this.lease = lease;
         this.nodes = nodes;
         this.transactions = runs.transactions();
         this.signals = signals;
@@ -35,15 +41,42 @@ public final class Sweeper implements Runnable {
 
     @Override
     public void run() {
+        long started = System.nanoTime();
         try {
+            // a sweep blocked on an away database counts as failed too: the gap since the last good one says so
+            if (refresh || started - lastSuccess > period().plus(lease.dividedBy(2)).toNanos()) {
+                // the database may have been away (or this replica down) longer than a lease: agents could not
+                // extend theirs meanwhile, so give them a lease's time to do it before expiring any
+                int refreshed = refreshLeases();
+                refresh = false;
+                if (refreshed > 0) {
+                    LOG.log(System.Logger.Level.INFO, "Gave " + refreshed + " runs in progress a fresh lease after"
+                            + " a start or a failed sweep");
+                }
+            }
             int changed = expireLeases() + moveFromDownNodes();
+            lastSuccess = started;
             if (changed > 0) {
                 signals.workQueued();
                 signals.logStored();
             }
         } catch (RuntimeException e) {
+            refresh = true;
             LOG.log(System.Logger.Level.WARNING, "Sweeping runs failed; trying again in a second", e);
         }
+    }
+
+    /** Extends every lease in progress that ends sooner than a lease from now to a lease from now. */
+    public int refreshLeases() {
+        long until = runs.now() + lease.toNanos() / 1000;
+        return transactions.run(c -> {
+            try (PreparedStatement update = c.prepareStatement("UPDATE runs SET lease_until_us = ? WHERE state IN "
+                    + RunRepository.IN_PROGRESS + " AND lease_until_us < ?")) {
+                update.setLong(1, until);
+                update.setLong(2, until);
+                return update.executeUpdate();
+            }
+        });
     }
 
     private record Expired(UUID id, String state, String node, int attempt, int maxAttempts, boolean cancel,
