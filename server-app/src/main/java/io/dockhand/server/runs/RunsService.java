@@ -285,11 +285,24 @@ public final class RunsService implements Routes.Resource {
                         + " agent was last heard from at " + node.lastHeartbeat() + "); name another or none.");
             }
         } else {
-            Optional<Node> live = nodes.leastBusy();
+            List<Node> live = nodes.live();
             if (live.isEmpty()) {
                 return null;
             }
-            node = live.get();
+            Optional<Node> fitting = nodes.leastBusy(cpus.orElse(0.0), memory.orElse(0L));
+            if (fitting.isEmpty()) {
+                Node cpuiest = live.stream().max(java.util.Comparator.comparingDouble(
+                        n -> n.cpus() == null ? Double.MAX_VALUE : n.cpus())).orElseThrow();
+                Node roomiest = live.stream().max(java.util.Comparator.comparingLong(
+                        n -> n.memoryBytes() == null ? Long.MAX_VALUE : n.memoryBytes())).orElseThrow();
+                throw outOfRange("No live node has " + cpus.map(c -> c + " CPUs").orElse("")
+                        + (cpus.isPresent() && memory.isPresent() ? " and " : "")
+                        + memory.map(m -> Sizes.format(m) + " of memory").orElse("") + ": the most CPUs is node '"
+                        + cpuiest.id() + "' (" + cpuiest.cpus() + "), the most memory node '" + roomiest.id() + "' ("
+                        + (roomiest.memoryBytes() == null ? "unknown" : Sizes.format(roomiest.memoryBytes()))
+                        + ").");
+            }
+            node = fitting.get();
         }
         if (cpus.isPresent() && node.cpus() != null && cpus.get() > node.cpus()) {
             throw outOfRange("cpus " + cpus.get() + " is more than node '" + node.id() + "' has (" + node.cpus()
@@ -668,8 +681,8 @@ public final class RunsService implements Routes.Resource {
             if (!entries.isEmpty()) {
                 out.flush();
                 lastWrite = System.nanoTime();
-                if (entries.size() == LOG_BATCH) {
-                    continue;
+                if (entries.size() == LOG_BATCH || offset < run.logBytes()) {
+                    continue; // more is stored already: a read stops at about a MiB
                 }
             }
             boolean complete = run.state().isFinal() && offset >= run.logBytes();
@@ -678,6 +691,11 @@ public final class RunsService implements Routes.Resource {
                     out.write(("event: end\ndata: " + json(visible(run, token)) + "\n\n")
                                       .getBytes(StandardCharsets.UTF_8));
                 }
+                return;
+            }
+            if (!sse && System.nanoTime() - lastWrite > followIdleNanos()) {
+                // a plain-text follower without new text ends cleanly: a client that went away unseen holds
+                // nothing for long, and the CLI's follower opens the log again from its offset
                 return;
             }
             if (sse && System.nanoTime() - lastWrite > KEEP_ALIVE_NANOS) {
@@ -690,6 +708,11 @@ public final class RunsService implements Routes.Resource {
             long idle = System.nanoTime() - lastWrite;
             signals.awaitLog(idle > IDLE_NANOS ? 500 : 150);
         }
+    }
+
+    /** How long a plain-text follow may go without new text before it ends (60 s; a system property for tests). */
+    static long followIdleNanos() {
+        return Duration.ofMillis(Long.getLong("dockhand.follow.idle.millis", 60_000)).toNanos();
     }
 
     private void jsonPage(ServerResponse res, UUID id, long offset) {

@@ -148,6 +148,9 @@ public final class Sweeper implements Runnable {
         return changed;
     }
 
+    private record Queued(UUID id, double cpus, long memoryBytes) {
+    }
+
     /** Moves unpinned queued runs off nodes that are down; answers how many moved. */
     public int moveFromDownNodes() {
         List<String> down = nodes.down();
@@ -156,23 +159,26 @@ public final class Sweeper implements Runnable {
         }
         int moved = 0;
         for (String from : down) {
-            List<UUID> queued = transactions.run(c -> {
-                List<UUID> ids = new ArrayList<>();
-                try (PreparedStatement find = c.prepareStatement("SELECT id FROM runs WHERE state = 'queued' AND"
-                        + " node = ? AND pinned = FALSE ORDER BY state, created_us FETCH FIRST 100 ROWS ONLY")) {
+            List<Queued> queued = transactions.run(c -> {
+                List<Queued> ids = new ArrayList<>();
+                try (PreparedStatement find = c.prepareStatement("SELECT id, cpus, memory_bytes FROM runs WHERE"
+                        + " state = 'queued' AND node = ? AND pinned = FALSE ORDER BY state, created_us"
+                        + " FETCH FIRST 100 ROWS ONLY")) {
                     find.setString(1, from);
                     try (ResultSet rs = find.executeQuery()) {
                         while (rs.next()) {
-                            ids.add(rs.getObject(1, UUID.class));
+                            ids.add(new Queued(rs.getObject(1, UUID.class), rs.getDouble(2), rs.getLong(3)));
                         }
                     }
                 }
                 return ids;
             });
-            for (UUID id : queued) {
-                Optional<Node> to = nodes.leastBusy();
+            for (Queued run : queued) {
+                UUID id = run.id();
+                // only to a live node the run fits; none fits: it waits for its node or for one that does
+                Optional<Node> to = nodes.leastBusy(run.cpus(), run.memoryBytes());
                 if (to.isEmpty()) {
-                    return moved;
+                    continue;
                 }
                 long now = runs.now();
                 boolean done = transactions.run(c -> {
