@@ -380,6 +380,22 @@ abstract class AbstractNodesAndRunsTest {
     }
 
     @Test
+    void aLongSpecFitsTheRequestLineAndATooLongOneIsRefused() {
+        work.heartbeat("n-long", null);
+        StringBuilder query = new StringBuilder("?node=n-long&arg=").append("a".repeat(3 * 1024));
+        for (int i = 0; i < 30; i++) {
+            query.append("&env=VARIABLE_").append(i).append("%3D").append("value-".repeat(8)).append(i);
+        }
+        Http.Answer created = work.submit(query.toString(), WorkClient.context("long"));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().get("command").get(0).asText()).hasSize(3 * 1024);
+        assertThat(created.json().get("env")).hasSize(30);
+        work.post("/api/v1/runs/" + created.json().get("id").asText() + "/cancel");
+        Http.Answer tooLong = work.submit("?node=n-long&arg=" + "b".repeat(70 * 1024), WorkClient.context("long"));
+        assertThat(tooLong.status()).as(tooLong.body()).isBetween(400, 499);
+    }
+
+    @Test
     void aSilentNodeIsDownAndRefusesPinnedRuns() throws Exception {
         work.heartbeat("n-quiet", null);
         assertThat(work.http.get("/api/v1/nodes/n-quiet").json().get("status").asText()).isEqualTo("up");
