@@ -395,6 +395,69 @@ abstract class AbstractNodesAndRunsTest {
         assertThat(tooLong.status()).as(tooLong.body()).isBetween(400, 499);
     }
 
+    static byte[] tarWithLongName(int mode, int length) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (org.apache.commons.compress.archivers.tar.TarArchiveOutputStream tar =
+                     new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(bytes)) {
+            tar.setLongFileMode(mode);
+            for (String name : List.of("Dockerfile", "d/" + "n".repeat(length))) {
+                byte[] content = "FROM alpine\n".getBytes(StandardCharsets.UTF_8);
+                org.apache.commons.compress.archivers.tar.TarArchiveEntry entry =
+                        new org.apache.commons.compress.archivers.tar.TarArchiveEntry(name);
+                entry.setSize(content.length);
+                tar.putArchiveEntry(entry);
+                tar.write(content);
+                tar.closeArchiveEntry();
+            }
+            tar.finish();
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Submits to the node after a heartbeat, again when a slow machine let the node go down meanwhile. */
+    static Http.Answer submitTo(String node, byte[] tar) {
+        Http.Answer answer = null;
+        for (int i = 0; i < 5; i++) {
+            work.heartbeat(node, null);
+            answer = work.submit("?node=" + node, tar);
+            if (answer.status() != 409) {
+                return answer;
+            }
+        }
+        return answer;
+    }
+
+    @Test
+    void largeTarMetadataAndZipsOfTooManyEntriesAreRefused() throws Exception {
+        work.heartbeat("n-bomb", null);
+        int gnu = org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_GNU;
+        int posix = org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_POSIX;
+        for (int mode : new int[] {gnu, posix}) {
+            Http.Answer fine = submitTo("n-bomb", tarWithLongName(mode, 300));
+            assertThat(fine.status()).as(fine.body()).isEqualTo(201);
+            work.post("/api/v1/runs/" + fine.json().get("id").asText() + "/cancel");
+            assertProblem(submitTo("n-bomb", tarWithLongName(mode, 70 * 1024)), 400, "invalid-context",
+                          "metadata");
+        }
+        // a zip whose (Zip64) end record says 200000 entries
+        byte[] zip = WorkClient.zip(Map.of("Dockerfile", "FROM alpine\n"));
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(zip).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int eocd = zip.length - 22;
+        assertThat(in.getInt(eocd)).isEqualTo(0x06054b50);
+        long cdSize = in.getInt(eocd + 12) & 0xffffffffL;
+        long cdOffset = in.getInt(eocd + 16) & 0xffffffffL;
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(eocd + 56 + 20 + 22)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        out.put(zip, 0, eocd);
+        out.putInt(0x06064b50).putLong(44).putShort((short) 45).putShort((short) 45).putInt(0).putInt(0)
+                .putLong(200_000).putLong(200_000).putLong(cdSize).putLong(cdOffset);
+        out.putInt(0x07064b50).putInt(0).putLong(eocd).putInt(1);
+        out.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) -1).putShort((short) -1)
+                .putInt(-1).putInt(-1).putShort((short) 0);
+        work.heartbeat("n-bomb", null);
+        assertProblem(work.upload(out.array()), 400, "invalid-context", "100000 entries");
+    }
+
     @Test
     void aSilentNodeIsDownAndRefusesPinnedRuns() throws Exception {
         work.heartbeat("n-quiet", null);
