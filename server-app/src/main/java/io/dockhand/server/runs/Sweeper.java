@@ -68,8 +68,9 @@ public final class Sweeper implements Runnable {
 
     /** Extends every lease in progress that ends sooner than a lease from now to a lease from now. */
     public int refreshLeases() {
-        long until = runs.now() + lease.toNanos() / 1000;
         return transactions.run(c -> {
+            // the time is read once the database answers: getting a connection may have waited out the outage
+            long until = runs.now() + lease.toNanos() / 1000;
             try (PreparedStatement update = c.prepareStatement("UPDATE runs SET lease_until_us = ? WHERE state IN "
                     + RunRepository.IN_PROGRESS + " AND lease_until_us < ?")) {
                 update.setLong(1, until);
