@@ -392,7 +392,9 @@ abstract class AbstractNodesAndRunsTest {
         assertThat(created.json().get("env")).hasSize(30);
         work.post("/api/v1/runs/" + created.json().get("id").asText() + "/cancel");
         Http.Answer tooLong = work.submit("?node=n-long&arg=" + "b".repeat(70 * 1024), WorkClient.context("long"));
-        assertThat(tooLong.status()).as(tooLong.body()).isBetween(400, 499);
+        assertThat(tooLong.status()).as(tooLong.body()).isEqualTo(414);
+        assertThat(tooLong.header("Content-Type")).isEqualTo("application/problem+json");
+        assertThat(tooLong.body()).contains("Request URI too long");
     }
 
     static byte[] tarWithLongName(int mode, int length) throws IOException {
