@@ -96,7 +96,7 @@ public final class StoreServer implements AutoCloseable {
                     Thread.ofVirtual().name("dockhand-housekeeping").factory());
             housekeeping.scheduleWithFixedDelay(() -> forgetKeys(records, settings), 1, 10, TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(() -> deleteUnusedContexts(blobs, work), 1, 10, TimeUnit.MINUTES);
-            housekeeping.scheduleWithFixedDelay(new Sweeper(runs, nodes, signals), 1000, 1000,
+            housekeeping.scheduleWithFixedDelay(new Sweeper(runs, nodes, signals, work.lease()), 1000, 1000,
                                                 TimeUnit.MILLISECONDS);
             return new StoreServer(database, server, housekeeping, signals);
         } catch (RuntimeException e) {

@@ -70,4 +70,41 @@ abstract class AbstractDatabaseOutageTest {
                     .isEqualTo(201);
         }
     }
+
+    @Test
+    void aRunOutlivesAnOutageLongerThanItsLease() throws Exception {
+        java.nio.file.Path tokenFile = java.nio.file.Files.createTempFile("dockhand-token", "");
+        java.nio.file.Files.writeString(tokenFile, "outage-token\n");
+        Map<String, String> store = new HashMap<>(storeConfig());
+        store.put("retrywindow", "1s");
+        store.put("tokenfile", tokenFile.toString());
+        store.put("nodes.downafter", "5s");
+        store.put("runs.lease", "2s");
+        try (StoreServer server = StoreServer.start(StoreServerExtension.config(store))) {
+            WorkClient work = new WorkClient(new Http(server.port()), "outage-token");
+            assertThat(work.heartbeat("n-outage", null).status()).isEqualTo(200);
+            String id = work.submit("?node=n-outage", WorkClient.context("outage")).json().get("id").asText();
+            assertThat(work.claim("n-outage", "5s").status()).isEqualTo(200);
+            assertThat(work.report(id, "n-outage", 1, "running", null).status()).isEqualTo(200);
+            String leases = "[{\"runId\":\"" + id + "\",\"attempt\":1}]";
+
+            stopDatabase();
+            Thread.sleep(4_000); // twice the lease: no agent could extend it meanwhile
+            startDatabase();
+            long start = System.nanoTime();
+            while (work.http.get("/observe/health").status() != 200
+                    && System.nanoTime() - start < java.time.Duration.ofSeconds(60).toNanos()) {
+                Thread.sleep(200);
+            }
+            Thread.sleep(1_500); // the agent's next heartbeat comes within its interval
+            Http.Answer beat = work.heartbeat("n-outage", leases);
+            assertThat(beat.status()).as(beat.body()).isEqualTo(200);
+            assertThat(beat.json().get("stop")).as(beat.body()).isEmpty();
+            Thread.sleep(1_500);
+            work.heartbeat("n-outage", leases);
+            assertThat(work.get("/api/v1/runs/" + id).json().get("state").asText()).isEqualTo("running");
+        } finally {
+            java.nio.file.Files.deleteIfExists(tokenFile);
+        }
+    }
 }

@@ -150,6 +150,317 @@ abstract class AbstractNodesAndRunsTest {
     }
 
     @Test
+    void envValuesAreShownOnlyWithTheToken() throws Exception {
+        work.heartbeat("n-env", null);
+        Http.Answer submitted = work.submit("?node=n-env&env=SECRET%3Ds3cr3t&env=MODE%3Dfast",
+                                            WorkClient.context("env"));
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+        String id = submitted.json().get("id").asText();
+        JsonNode hidden = anonymous.http.get("/api/v1/runs/" + id).json().get("env");
+        assertThat(hidden.get("SECRET").asText()).isEqualTo("******");
+        assertThat(hidden.get("MODE").asText()).isEqualTo("******");
+        assertThat(anonymous.http.get("/api/v1/runs/" + id).body()).doesNotContain("s3cr3t");
+        assertThat(anonymous.http.get("/api/v1/runs?node=n-env").body()).doesNotContain("s3cr3t").contains("SECRET");
+        Http.Answer wrong = new WorkClient(work.http, "not-the-token").get("/api/v1/runs/" + id);
+        assertThat(wrong.body()).doesNotContain("s3cr3t").contains("******");
+        assertThat(work.get("/api/v1/runs/" + id).json().get("env").get("SECRET").asText()).isEqualTo("s3cr3t");
+        assertThat(work.get("/api/v1/runs?node=n-env").json().get("items").get(0).get("env").get("SECRET")
+                           .asText()).isEqualTo("s3cr3t");
+        Http.Answer claim = work.claim("n-env", "5s");
+        assertThat(claim.json().get("run").get("env").get("SECRET").asText()).isEqualTo("s3cr3t");
+        assertThat(work.report(id, "n-env", 1, "failed", "\"exitCode\":1").status()).isEqualTo(200);
+        // the end event of a followed log hides them too
+        Http.Answer events = anonymous.http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(work.http.base() + "/api/v1/runs/" + id + "/logs"))
+                .header("Accept", "text/event-stream").GET());
+        assertThat(events.body()).contains("event: end").contains("******").doesNotContain("s3cr3t");
+        Http.Answer tokenEvents = work.http.send(work.request("/api/v1/runs/" + id + "/logs")
+                .header("Accept", "text/event-stream").GET());
+        assertThat(tokenEvents.body()).contains("event: end").contains("s3cr3t");
+    }
+
+    /** A data source whose next {@code n} commits take effect but answer as if the connection broke. */
+    static final class LostAcks implements javax.sql.DataSource {
+        final java.util.concurrent.atomic.AtomicInteger lose = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public Connection getConnection() throws java.sql.SQLException {
+            Connection real = DriverManager.getConnection(db.url(), db.user(), "");
+            return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                    new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                        try {
+                            Object result = method.invoke(real, args);
+                            if (method.getName().equals("commit") && lose.getAndDecrement() > 0) {
+                                throw new java.sql.SQLNonTransientConnectionException("acknowledgement lost",
+                                                                                       "08006");
+                            }
+                            return result;
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+
+        @Override
+        public Connection getConnection(String user, String password) throws java.sql.SQLException {
+            return getConnection();
+        }
+
+        @Override
+        public java.io.PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(java.io.PrintWriter out) {
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return 0;
+        }
+
+        @Override
+        public java.util.logging.Logger getParentLogger() {
+            return java.util.logging.Logger.getGlobal();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) {
+            return false;
+        }
+    }
+
+    @Test
+    void retriedTransactionsKeepTheirBlobAndClaimOneRun() throws Exception {
+        LostAcks source = new LostAcks();
+        io.dockhand.server.db.Transactions transactions = new io.dockhand.server.db.Transactions(source,
+                java.time.Clock.systemUTC(), Duration.ofSeconds(5));
+        // a blob whose finishing commit is acknowledged lost: the retry keeps its chunks
+        io.dockhand.server.blobs.BlobStore blobs = new io.dockhand.server.blobs.BlobStore(transactions,
+                java.time.Clock.systemUTC());
+        io.dockhand.server.blobs.BlobStore.Upload upload = blobs.upload();
+        byte[] content = new byte[300_000];
+        new Random(3).nextBytes(content);
+        upload.write(content, 0, content.length);
+        source.lose.set(1);
+        io.dockhand.server.blobs.BlobStore.Blob blob = upload.finish();
+        long[] described = blobs.describe(blob.digest()).orElseThrow();
+        java.io.ByteArrayOutputStream back = new java.io.ByteArrayOutputStream();
+        blobs.copy(blob.digest(), (int) described[1], back);
+        assertThat(back.toByteArray()).isEqualTo(content);
+
+        // a claim whose commit is acknowledged lost: the retry answers the run it claimed, no second one
+        work.heartbeat("n-retry", null);
+        String first = work.submit("?node=n-retry", WorkClient.context("retry-1")).json().get("id").asText();
+        String second = work.submit("?node=n-retry", WorkClient.context("retry-2")).json().get("id").asText();
+        io.dockhand.server.runs.RunRepository runs = new io.dockhand.server.runs.RunRepository(transactions,
+                java.time.Clock.systemUTC());
+        source.lose.set(1);
+        assertThat(runs.claim("n-retry", Duration.ofSeconds(30)).orElseThrow().id()).isEqualTo(first);
+        assertThat(run(second).get("state").asText()).isEqualTo("queued");
+        assertThat(run(first).get("state").asText()).isEqualTo("assigned");
+        work.post("/api/v1/runs/" + first + "/cancel");
+        work.post("/api/v1/runs/" + second + "/cancel");
+    }
+
+    @Test
+    void housekeepingKeepsAnUploadStillBeingWritten() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> at = new java.util.concurrent.atomic
+                .AtomicReference<>(java.time.Instant.now().minus(Duration.ofHours(2)));
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return at.get();
+            }
+        };
+        io.dockhand.server.db.Transactions transactions = new io.dockhand.server.db.Transactions(new LostAcks(),
+                java.time.Clock.systemUTC(), Duration.ofSeconds(5));
+        io.dockhand.server.blobs.BlobStore old = new io.dockhand.server.blobs.BlobStore(transactions, clock);
+        io.dockhand.server.blobs.BlobStore.Upload live = old.upload();
+        io.dockhand.server.blobs.BlobStore.Upload abandoned = old.upload();
+        byte[] content = new byte[3 * 1024 * 1024];
+        new Random(5).nextBytes(content);
+        live.write(content, 0, 1024 * 1024 + 10);       // a chunk two hours ago: a slow upload
+        abandoned.write(content, 0, 1024 * 1024 + 10);  // and one never finished
+        at.set(java.time.Instant.now());
+        live.write(content, 1024 * 1024 + 10, 1024 * 1024); // still writing now
+        long before = count("SELECT COUNT(*) FROM blob_chunks");
+        new io.dockhand.server.blobs.BlobStore(transactions, java.time.Clock.systemUTC())
+                .deleteUnused(Duration.ofDays(1));
+        assertThat(count("SELECT COUNT(*) FROM blob_chunks")).isLessThan(before);
+        io.dockhand.server.blobs.BlobStore.Blob blob = live.finish();
+        long[] described = old.describe(blob.digest()).orElseThrow();
+        java.io.ByteArrayOutputStream back = new java.io.ByteArrayOutputStream();
+        old.copy(blob.digest(), (int) described[1], back);
+        assertThat(back.toByteArray()).isEqualTo(java.util.Arrays.copyOf(content, 2 * 1024 * 1024 + 10));
+    }
+
+    static String beat(int cpus, long memory) {
+        return """
+                {"hostname":"h","role":"worker","cpus":%d,"memoryBytes":%d,"leases":[]}""".formatted(cpus, memory);
+    }
+
+    @Test
+    void unpinnedRunsGoOnlyToANodeTheyFit() throws Exception {
+        Thread.sleep(1200); // every other test's node is down now
+        long gib = 1024L * 1024 * 1024;
+        assertThat(work.put("/api/v1/nodes/n-fit-small", beat(1, gib)).status()).isEqualTo(200);
+        assertThat(work.put("/api/v1/nodes/n-fit-big", beat(8, 16 * gib)).status()).isEqualTo(200);
+        Http.Answer big = work.submit("?cpus=4", WorkClient.context("fit-cpus"));
+        assertThat(big.status()).as(big.body()).isEqualTo(201);
+        assertThat(big.json().get("node").asText()).isEqualTo("n-fit-big");
+        Http.Answer roomy = work.submit("?memory=2g", WorkClient.context("fit-memory"));
+        assertThat(roomy.json().get("node").asText()).isEqualTo("n-fit-big");
+        Http.Answer small = work.submit("?cpus=1", WorkClient.context("fit-small"));
+        assertThat(small.json().get("node").asText()).isEqualTo("n-fit-small"); // the less busy one
+        assertProblem(work.submit("?cpus=16", WorkClient.context("fit-none")), 422, "limits-out-of-range",
+                      "n-fit-big");
+        assertProblem(work.submit("?memory=64g", WorkClient.context("fit-none")), 422, "limits-out-of-range",
+                      "n-fit-big");
+        // n-fit-big goes down: its runs stay, as no live node fits them
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < Duration.ofMillis(3000).toNanos()) {
+            work.put("/api/v1/nodes/n-fit-small", beat(1, gib));
+            Thread.sleep(200);
+        }
+        assertThat(run(big.json().get("id").asText()).get("node").asText()).isEqualTo("n-fit-big");
+        assertThat(run(roomy.json().get("id").asText()).get("node").asText()).isEqualTo("n-fit-big");
+        for (Http.Answer a : List.of(big, roomy, small)) {
+            work.post("/api/v1/runs/" + a.json().get("id").asText() + "/cancel");
+        }
+    }
+
+    @Test
+    void largeLabelsAreRefused() {
+        String labels = "{\"big\":\"" + "x".repeat(100_001) + "\"}";
+        assertProblem(work.put("/api/v1/nodes/n-labels", "{\"hostname\":\"h\",\"labels\":" + labels + "}"), 422,
+                      "invalid-body", "labels");
+        assertThat(work.put("/api/v1/nodes/n-labels", "{\"hostname\":\"h\",\"labels\":{\"a\":\"b\"}}").status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void aPlainTextFollowerWithoutNewTextEndsCleanly() throws Exception {
+        JsonNode run = claimed("n-idle", "idle");
+        String id = run.get("id").asText();
+        work.append(id, "n-idle", 1, 0, "stdout", "before\n");
+        System.setProperty("dockhand.follow.idle.millis", "1500");
+        try {
+            long start = System.nanoTime();
+            Http.Answer followed = work.http.send(work.request("/api/v1/runs/" + id + "/logs?follow=true").GET());
+            assertThat(followed.status()).isEqualTo(200);
+            assertThat(followed.body()).isEqualTo("before\n");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1400),
+                                                                              Duration.ofSeconds(10));
+            assertThat(run(id).get("state").asText()).isEqualTo("assigned");
+        } finally {
+            System.clearProperty("dockhand.follow.idle.millis");
+        }
+        work.post("/api/v1/runs/" + id + "/cancel");
+    }
+
+    @Test
+    void aLongSpecFitsTheRequestLineAndATooLongOneIsRefused() {
+        work.heartbeat("n-long", null);
+        StringBuilder query = new StringBuilder("?node=n-long&arg=").append("a".repeat(3 * 1024));
+        for (int i = 0; i < 30; i++) {
+            query.append("&env=VARIABLE_").append(i).append("%3D").append("value-".repeat(8)).append(i);
+        }
+        Http.Answer created = work.submit(query.toString(), WorkClient.context("long"));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().get("command").get(0).asText()).hasSize(3 * 1024);
+        assertThat(created.json().get("env")).hasSize(30);
+        work.post("/api/v1/runs/" + created.json().get("id").asText() + "/cancel");
+        Http.Answer tooLong = work.submit("?node=n-long&arg=" + "b".repeat(70 * 1024), WorkClient.context("long"));
+        assertThat(tooLong.status()).as(tooLong.body()).isEqualTo(414);
+        assertThat(tooLong.header("Content-Type")).isEqualTo("application/problem+json");
+        assertThat(tooLong.body()).contains("Request URI too long");
+    }
+
+    static byte[] tarWithLongName(int mode, int length) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (org.apache.commons.compress.archivers.tar.TarArchiveOutputStream tar =
+                     new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(bytes)) {
+            tar.setLongFileMode(mode);
+            for (String name : List.of("Dockerfile", "d/" + "n".repeat(length))) {
+                byte[] content = "FROM alpine\n".getBytes(StandardCharsets.UTF_8);
+                org.apache.commons.compress.archivers.tar.TarArchiveEntry entry =
+                        new org.apache.commons.compress.archivers.tar.TarArchiveEntry(name);
+                entry.setSize(content.length);
+                tar.putArchiveEntry(entry);
+                tar.write(content);
+                tar.closeArchiveEntry();
+            }
+            tar.finish();
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Submits to the node after a heartbeat, again when a slow machine let the node go down meanwhile. */
+    static Http.Answer submitTo(String node, byte[] tar) {
+        Http.Answer answer = null;
+        for (int i = 0; i < 5; i++) {
+            work.heartbeat(node, null);
+            answer = work.submit("?node=" + node, tar);
+            if (answer.status() != 409) {
+                return answer;
+            }
+        }
+        return answer;
+    }
+
+    @Test
+    void largeTarMetadataAndZipsOfTooManyEntriesAreRefused() throws Exception {
+        work.heartbeat("n-bomb", null);
+        int gnu = org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_GNU;
+        int posix = org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_POSIX;
+        for (int mode : new int[] {gnu, posix}) {
+            Http.Answer fine = submitTo("n-bomb", tarWithLongName(mode, 300));
+            assertThat(fine.status()).as(fine.body()).isEqualTo(201);
+            work.post("/api/v1/runs/" + fine.json().get("id").asText() + "/cancel");
+            assertProblem(submitTo("n-bomb", tarWithLongName(mode, 70 * 1024)), 400, "invalid-context",
+                          "metadata");
+        }
+        // a zip whose (Zip64) end record says 200000 entries
+        byte[] zip = WorkClient.zip(Map.of("Dockerfile", "FROM alpine\n"));
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(zip).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int eocd = zip.length - 22;
+        assertThat(in.getInt(eocd)).isEqualTo(0x06054b50);
+        long cdSize = in.getInt(eocd + 12) & 0xffffffffL;
+        long cdOffset = in.getInt(eocd + 16) & 0xffffffffL;
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(eocd + 56 + 20 + 22)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        out.put(zip, 0, eocd);
+        out.putInt(0x06064b50).putLong(44).putShort((short) 45).putShort((short) 45).putInt(0).putInt(0)
+                .putLong(200_000).putLong(200_000).putLong(cdSize).putLong(cdOffset);
+        out.putInt(0x07064b50).putInt(0).putLong(eocd).putInt(1);
+        out.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) -1).putShort((short) -1)
+                .putInt(-1).putInt(-1).putShort((short) 0);
+        work.heartbeat("n-bomb", null);
+        assertProblem(work.upload(out.array()), 400, "invalid-context", "100000 entries");
+    }
+
+    @Test
     void aSilentNodeIsDownAndRefusesPinnedRuns() throws Exception {
         work.heartbeat("n-quiet", null);
         assertThat(work.http.get("/api/v1/nodes/n-quiet").json().get("status").asText()).isEqualTo("up");
@@ -220,8 +531,9 @@ abstract class AbstractNodesAndRunsTest {
         assertThat(run.get("attempt").asInt()).isZero();
         assertThat(run.get("maxAttempts").asInt()).isEqualTo(1);
 
+        work.heartbeat("n-blob", null); // a slow first upload must not leave the node down
         Http.Answer second = work.submit("?node=n-blob", tar);
-        assertThat(second.status()).isEqualTo(201);
+        assertThat(second.status()).as(second.body()).isEqualTo(201);
         assertThat(second.json().get("context").asText()).isEqualTo(sha256(tar));
         assertThat(count("SELECT COUNT(*) FROM blobs WHERE digest = ?", sha256(tar))).isEqualTo(1);
         assertThat(count("SELECT COUNT(*) FROM blob_chunks k JOIN blobs b ON k.blob_key = b.chunks_key"
@@ -625,6 +937,7 @@ abstract class AbstractNodesAndRunsTest {
         // unpinned runs left queued would move to the next test's node
         assertThat(work.post("/api/v1/runs/" + again.get("id").asText() + "/cancel").status()).isEqualTo(202);
         assertThat(work.report(id, "n-apvs", 1, "succeeded", "\"exitCode\":0").status()).isEqualTo(200);
+        work.heartbeat("n-apvs", null); // the upload needs a live node before it reads the zip
         assertProblem(work.upload("PK\u0003\u0004 broken".getBytes(StandardCharsets.ISO_8859_1)), 400,
                       "invalid-context", "zip");
         assertProblem(work.upload(WorkClient.zip(Map.of("src/main.c", "int main(){}"))), 422, "dockerfile-missing",

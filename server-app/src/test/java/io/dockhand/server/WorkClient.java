@@ -52,6 +52,10 @@ final class WorkClient {
                                  .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    Http.Answer get(String path) {
+        return http.send(request(path).GET());
+    }
+
     Http.Answer post(String path) {
         return http.send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
     }

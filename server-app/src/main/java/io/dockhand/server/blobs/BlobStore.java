@@ -17,6 +17,7 @@ import java.util.UUID;
 
 import io.dockhand.server.db.Micros;
 import io.dockhand.server.db.Transactions;
+import io.dockhand.web.ProblemException;
 
 /**
  * Content-addressed blobs (build contexts) in the database, in chunk rows of at most {@link #CHUNK} bytes. A blob
@@ -128,11 +129,27 @@ public final class BlobStore {
                     touched = touch.executeUpdate();
                 }
                 if (touched == 1) {
-                    try (PreparedStatement drop = c.prepareStatement("DELETE FROM blob_chunks WHERE blob_key = ?")) {
+                    // a retry after a lost commit acknowledgement finds the row its first attempt inserted, which
+                    // names these very chunks: they stay
+                    try (PreparedStatement drop = c.prepareStatement("DELETE FROM blob_chunks WHERE blob_key = ?"
+                            + " AND NOT EXISTS (SELECT 1 FROM blobs WHERE chunks_key = ?)")) {
                         drop.setString(1, key);
+                        drop.setString(2, key);
                         drop.executeUpdate();
                     }
                 } else {
+                    try (PreparedStatement count = c.prepareStatement(
+                            "SELECT COUNT(*) FROM blob_chunks WHERE blob_key = ?")) {
+                        count.setString(1, key);
+                        try (ResultSet rs = count.executeQuery()) {
+                            rs.next();
+                            if (rs.getInt(1) != chunks) {
+                                throw new ProblemException(503, "upload-interrupted", "Service unavailable",
+                                        "Part of the upload is no longer stored (" + rs.getInt(1) + " of " + chunks
+                                        + " chunks); send it again.");
+                            }
+                        }
+                    }
                     // a concurrent upload of the same content inserting first is a duplicate key: the retry touches
                     try (PreparedStatement insert = c.prepareStatement("INSERT INTO blobs (digest, chunks_key, "
                             + "size_bytes, chunks, created_us, last_used_us) VALUES (?, ?, ?, ?, ?, ?)")) {
@@ -220,13 +237,15 @@ public final class BlobStore {
 
     /**
      * Deletes blobs no unfinished run refers to and unused for {@code retention}, and chunks of uploads that
-     * were abandoned more than an hour ago; answers how many blobs were deleted.
+     * were abandoned (no chunk written) more than an hour ago; answers how many blobs were deleted.
      */
     public int deleteUnused(Duration retention) {
         long cutoff = Micros.of(clock.instant().minus(retention));
         long abandoned = Micros.of(clock.instant().minus(Duration.ofHours(1)));
         return transactions.run(c -> {
-            try (PreparedStatement chunks = c.prepareStatement("DELETE FROM blob_chunks WHERE created_us < ? AND"
+            // an upload still being written has a recent chunk: only keys whose newest chunk is old go
+            try (PreparedStatement chunks = c.prepareStatement("DELETE FROM blob_chunks WHERE blob_key IN (SELECT"
+                    + " k.blob_key FROM blob_chunks k GROUP BY k.blob_key HAVING MAX(k.created_us) < ?) AND"
                     + " NOT EXISTS (SELECT 1 FROM blobs b WHERE b.chunks_key = blob_chunks.blob_key)")) {
                 chunks.setLong(1, abandoned);
                 chunks.executeUpdate();

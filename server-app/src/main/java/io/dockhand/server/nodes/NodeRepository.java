@@ -23,6 +23,7 @@ import io.dockhand.server.db.Micros;
 import io.dockhand.server.db.Transactions;
 import io.dockhand.server.runs.RunRepository;
 import io.dockhand.web.Json;
+import io.dockhand.web.ProblemException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -102,11 +103,17 @@ public final class NodeRepository {
         }
         s.setString(7, cut(beat.engineVersion(), 128));
         s.setString(8, cut(beat.agentVersion(), 128));
+        String labels;
         try {
-            s.setString(9, beat.labels() == null ? null : Json.MAPPER.writeValueAsString(beat.labels()));
+            labels = beat.labels() == null ? null : Json.MAPPER.writeValueAsString(beat.labels());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+        if (labels != null && labels.length() > MAX_LABELS) {
+            throw new ProblemException(422, "invalid-body", "Unprocessable content", "labels take " + labels.length()
+                    + " characters as JSON; at most " + MAX_LABELS + ".");
+        }
+        s.setString(9, labels);
         setInt(s, 10, beat.containersRunning());
         s.setLong(11, now);
     }
@@ -118,6 +125,9 @@ public final class NodeRepository {
             s.setInt(index, value);
         }
     }
+
+    /** The labels column's size, in characters of JSON. */
+    static final int MAX_LABELS = 100_000;
 
     private static String cut(String text, int max) {
         return text == null || text.length() <= max ? text : text.substring(0, max);
@@ -143,9 +153,25 @@ public final class NodeRepository {
      * node is up.
      */
     public Optional<Node> leastBusy() {
-        return all().stream().filter(n -> "up".equals(n.status()))
+        return leastBusy(0, 0);
+    }
+
+    /** Whether a run with these limits (0 for none) fits the node (a node that does not say what it has fits). */
+    public static boolean fits(Node node, double cpus, long memoryBytes) {
+        return (node.cpus() == null || cpus <= node.cpus())
+                && (node.memoryBytes() == null || memoryBytes <= node.memoryBytes());
+    }
+
+    /** The least busy live node that the limits fit (0 for none); empty when no live node fits. */
+    public Optional<Node> leastBusy(double cpus, long memoryBytes) {
+        return live().stream().filter(n -> fits(n, cpus, memoryBytes))
                 .min(Comparator.comparingInt(Node::runsInProgress).thenComparingInt(Node::runsQueued)
                              .thenComparing(Node::id));
+    }
+
+    /** The nodes that are up. */
+    public List<Node> live() {
+        return all().stream().filter(n -> "up".equals(n.status())).toList();
     }
 
     /** Ids of the nodes that are down (silent longer than downafter). */

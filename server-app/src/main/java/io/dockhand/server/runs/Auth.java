@@ -26,6 +26,23 @@ public final class Auth {
     }
 
     /**
+     * Whether the request carries this cluster's token (a read that shows secrets, such as env values, with it and
+     * hides them without); sends nothing.
+     */
+    public boolean holds(ServerRequest req) {
+        if (token == null) {
+            return false;
+        }
+        Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
+        if (header.isEmpty() || header.get().length() < BEARER.length()
+                || !header.get().substring(0, BEARER.length()).equalsIgnoreCase(BEARER)) {
+            return false;
+        }
+        return MessageDigest.isEqual(token, header.get().substring(BEARER.length()).strip()
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
      * Whether the request may go on; when not, the problem has been sent and the handler must return.
      */
     public boolean admits(ServerRequest req, ServerResponse res) {

@@ -41,6 +41,7 @@ final class ContextIntake {
     private static final class Capture extends FilterInputStream {
         private final BlobStore.Upload upload;
         private final long max;
+        private final TarHeaders headers = new TarHeaders();
 
         Capture(InputStream in, BlobStore.Upload upload, long max) {
             super(in);
@@ -70,6 +71,7 @@ final class ContextIntake {
                     throw new TooLarge();
                 }
                 upload.write(b, off, n);
+                headers.accept(b, off, n);
             }
             return n;
         }
@@ -125,6 +127,8 @@ final class ContextIntake {
         } catch (TooLarge e) {
             throw new ProblemException(413, "context-too-large", "Payload too large", "The build context is larger"
                     + " than this store accepts (" + max + " bytes, store.runs.maxcontext).");
+        } catch (TarHeaders.MetadataTooLarge e) {
+            throw invalid("The build context holds " + e.getMessage() + ".");
         } catch (ClientGone e) {
             throw new java.io.UncheckedIOException(e.getCause() instanceof IOException io ? io : e);
         } catch (IOException | RuntimeException e) {

@@ -256,8 +256,18 @@ public final class RunRepository {
     // ---- claim -------------------------------------------------------------------------------------------------
 
     /** Claims the oldest run queued for the node, if any: a conditional update, so one claimer gets it. */
-    Optional<Run> claim(String node, Duration lease) {
+    public Optional<Run> claim(String node, Duration lease) {
+        // chosen once: a retry of the transaction after a lost commit acknowledgement finds what it claimed
+        String token = UUID.randomUUID().toString();
         return transactions.run(c -> {
+            try (PreparedStatement mine = c.prepareStatement("SELECT id FROM runs WHERE claim_token = ?")) {
+                mine.setString(1, token);
+                try (ResultSet rs = mine.executeQuery()) {
+                    if (rs.next()) {
+                        return Optional.of(find(c, rs.getObject(1, UUID.class), false).orElseThrow().run());
+                    }
+                }
+            }
             List<UUID> queued = new ArrayList<>();
             try (PreparedStatement find = c.prepareStatement("SELECT id FROM runs WHERE state = 'queued' AND node = ?"
                     + " ORDER BY state, created_us, seq FETCH FIRST 8 ROWS ONLY")) {
@@ -271,12 +281,13 @@ public final class RunRepository {
             long now = now();
             for (UUID id : queued) {
                 try (PreparedStatement take = c.prepareStatement("UPDATE runs SET state = 'assigned', attempt ="
-                        + " attempt + 1, assigned_us = ?, lease_until_us = ? WHERE id = ? AND state = 'queued'"
-                        + " AND node = ? AND cancel_requested = FALSE")) {
+                        + " attempt + 1, assigned_us = ?, lease_until_us = ?, claim_token = ? WHERE id = ?"
+                        + " AND state = 'queued' AND node = ? AND cancel_requested = FALSE")) {
                     take.setLong(1, now);
                     take.setLong(2, now + lease.toNanos() / 1000);
-                    take.setObject(3, id);
-                    take.setString(4, node);
+                    take.setString(3, token);
+                    take.setObject(4, id);
+                    take.setString(5, node);
                     if (take.executeUpdate() == 1) {
                         Run run = find(c, id, false).orElseThrow().run();
                         event(c, id, run.attempt(), node, RunState.ASSIGNED, true, "claimed", null, now);
@@ -534,15 +545,34 @@ public final class RunRepository {
     }
 
     /** Log entries whose text ends after {@code offset}, in order, at most {@code limit}. */
+    /** Reads of a log fetch chunks that start within this many bytes of the offset (and at least one). */
+    static final long LOG_READ_BYTES = 1024 * 1024;
+
+    /**
+     * Chunks from {@code offset}: at most {@code limit}, and only those starting within {@link #LOG_READ_BYTES} of
+     * it (the first always), so one read holds about a MiB of text plus at most one chunk.
+     */
     List<LogEntry> logs(UUID run, long offset, int limit) {
         return transactions.run(c -> {
             List<LogEntry> entries = new ArrayList<>();
+            long first = offset;
+            try (PreparedStatement min = c.prepareStatement("SELECT MIN(start_offset) FROM run_logs WHERE run_id = ?"
+                    + " AND end_offset > ?")) {
+                min.setObject(1, run);
+                min.setLong(2, offset);
+                try (ResultSet rs = min.executeQuery()) {
+                    if (rs.next()) {
+                        first = Math.max(offset, rs.getLong(1));
+                    }
+                }
+            }
             try (PreparedStatement read = c.prepareStatement("SELECT start_offset, end_offset, stream, text, at_us"
-                    + " FROM run_logs WHERE run_id = ? AND end_offset > ? ORDER BY start_offset"
-                    + " FETCH FIRST ? ROWS ONLY")) {
+                    + " FROM run_logs WHERE run_id = ? AND end_offset > ? AND start_offset <= ?"
+                    + " ORDER BY start_offset FETCH FIRST ? ROWS ONLY")) {
                 read.setObject(1, run);
                 read.setLong(2, offset);
-                read.setInt(3, limit);
+                read.setLong(3, first + LOG_READ_BYTES);
+                read.setInt(4, limit);
                 try (ResultSet rs = read.executeQuery()) {
                     while (rs.next()) {
                         entries.add(new LogEntry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),

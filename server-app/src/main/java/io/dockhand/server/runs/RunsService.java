@@ -119,6 +119,23 @@ public final class RunsService implements Routes.Resource {
         res.send(json.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** What env values read without the cluster token show. */
+    static final String HIDDEN = "******";
+
+    /** The run as a reader may see it: without the cluster token, env keys with every value hidden. */
+    static Run visible(Run run, boolean token) {
+        if (token || run.env() == null || run.env().isEmpty()) {
+            return run;
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        run.env().keySet().forEach(key -> env.put(key, HIDDEN));
+        return new Run(run.id(), run.state(), run.node(), run.pinned(), run.context(), run.contextBytes(),
+                       run.dockerfile(), run.command(), env, run.cpus(), run.memoryBytes(), run.timeoutSeconds(),
+                       run.attempt(), run.maxAttempts(), run.exitCode(), run.reason(), run.imageId(),
+                       run.cancelRequested(), run.logBytes(), run.createdAt(), run.assignedAt(), run.buildingAt(),
+                       run.runningAt(), run.finishedAt());
+    }
+
     private static ProblemException runNotFound(String id) {
         return new ProblemException(404, "run-not-found", "Run not found", "No run '" + printable(id) + "'.");
     }
@@ -268,11 +285,24 @@ public final class RunsService implements Routes.Resource {
                         + " agent was last heard from at " + node.lastHeartbeat() + "); name another or none.");
             }
         } else {
-            Optional<Node> live = nodes.leastBusy();
+            List<Node> live = nodes.live();
             if (live.isEmpty()) {
                 return null;
             }
-            node = live.get();
+            Optional<Node> fitting = nodes.leastBusy(cpus.orElse(0.0), memory.orElse(0L));
+            if (fitting.isEmpty()) {
+                Node cpuiest = live.stream().max(java.util.Comparator.comparingDouble(
+                        n -> n.cpus() == null ? Double.MAX_VALUE : n.cpus())).orElseThrow();
+                Node roomiest = live.stream().max(java.util.Comparator.comparingLong(
+                        n -> n.memoryBytes() == null ? Long.MAX_VALUE : n.memoryBytes())).orElseThrow();
+                throw outOfRange("No live node has " + cpus.map(c -> c + " CPUs").orElse("")
+                        + (cpus.isPresent() && memory.isPresent() ? " and " : "")
+                        + memory.map(m -> Sizes.format(m) + " of memory").orElse("") + ": the most CPUs is node '"
+                        + cpuiest.id() + "' (" + cpuiest.cpus() + "), the most memory node '" + roomiest.id() + "' ("
+                        + (roomiest.memoryBytes() == null ? "unknown" : Sizes.format(roomiest.memoryBytes()))
+                        + ").");
+            }
+            node = fitting.get();
         }
         if (cpus.isPresent() && node.cpus() != null && cpus.get() > node.cpus()) {
             throw outOfRange("cpus " + cpus.get() + " is more than node '" + node.id() + "' has (" + node.cpus()
@@ -362,9 +392,10 @@ public final class RunsService implements Routes.Resource {
             }
         });
         List<RunRepository.Row> rows = runs.page(limit, cursor, single(params, "node"), state);
+        boolean token = auth.holds(req);
         StringBuilder out = new StringBuilder("{\"items\":[");
         for (int i = 0; i < Math.min(limit, rows.size()); i++) {
-            out.append(i == 0 ? "" : ",").append(json(rows.get(i).run()));
+            out.append(i == 0 ? "" : ",").append(json(visible(rows.get(i).run(), token)));
         }
         out.append("],\"nextCursor\":");
         if (rows.size() > limit) {
@@ -409,7 +440,7 @@ public final class RunsService implements Routes.Resource {
 
     private void one(ServerRequest req, ServerResponse res) {
         onlyKnown(req.query(), Set.of(), "GET " + Paths.RUN);
-        sendJson(res, 200, json(resolve(req).run()));
+        sendJson(res, 200, json(visible(resolve(req).run(), auth.holds(req))));
     }
 
     private void cancel(ServerRequest req, ServerResponse res) {
@@ -617,13 +648,14 @@ public final class RunsService implements Routes.Resource {
         }
         boolean follow = followParam.orElse(sse);
         try (OutputStream out = res.outputStream()) {
-            stream(out, id, offset, follow, sse);
+            stream(out, id, offset, follow, sse, auth.holds(req));
         } catch (IOException | UncheckedIOException e) {
             LOG.log(System.Logger.Level.DEBUG, "A log reader of " + id + " went away", e);
         }
     }
 
-    private void stream(OutputStream out, UUID id, long offset, boolean follow, boolean sse) throws IOException {
+    private void stream(OutputStream out, UUID id, long offset, boolean follow, boolean sse, boolean token)
+            throws IOException {
         long lastWrite = System.nanoTime();
         if (sse) {
             out.write(": dockhand log\n\n".getBytes(StandardCharsets.UTF_8));
@@ -649,15 +681,21 @@ public final class RunsService implements Routes.Resource {
             if (!entries.isEmpty()) {
                 out.flush();
                 lastWrite = System.nanoTime();
-                if (entries.size() == LOG_BATCH) {
-                    continue;
+                if (entries.size() == LOG_BATCH || offset < run.logBytes()) {
+                    continue; // more is stored already: a read stops at about a MiB
                 }
             }
             boolean complete = run.state().isFinal() && offset >= run.logBytes();
             if (complete || !follow || signals.closed()) {
                 if (sse && complete) {
-                    out.write(("event: end\ndata: " + json(run) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                    out.write(("event: end\ndata: " + json(visible(run, token)) + "\n\n")
+                                      .getBytes(StandardCharsets.UTF_8));
                 }
+                return;
+            }
+            if (!sse && System.nanoTime() - lastWrite > followIdleNanos()) {
+                // a plain-text follower without new text ends cleanly: a client that went away unseen holds
+                // nothing for long, and the CLI's follower opens the log again from its offset
                 return;
             }
             if (sse && System.nanoTime() - lastWrite > KEEP_ALIVE_NANOS) {
@@ -670,6 +708,11 @@ public final class RunsService implements Routes.Resource {
             long idle = System.nanoTime() - lastWrite;
             signals.awaitLog(idle > IDLE_NANOS ? 500 : 150);
         }
+    }
+
+    /** How long a plain-text follow may go without new text before it ends (60 s; a system property for tests). */
+    static long followIdleNanos() {
+        return Duration.ofMillis(Long.getLong("dockhand.follow.idle.millis", 60_000)).toNanos();
     }
 
     private void jsonPage(ServerResponse res, UUID id, long offset) {

@@ -1,24 +1,26 @@
 package io.dockhand.server.runs;
 
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
 /**
  * In-process wake-ups: a claimer waiting for work and a follower waiting for log text wake at once when this
- * replica queued a run or stored a chunk (other replicas' changes are seen by polling the database).
+ * replica queued a run or stored a chunk (other replicas' changes are seen by polling the database). Locks and
+ * conditions, not monitors: a virtual thread waiting on a monitor pins its carrier on JDK 21.
  */
 public final class Signals {
-    private final Object work = new Object();
-    private final Object logs = new Object();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final Condition logs = lock.newCondition();
     private volatile boolean closed;
 
     void workQueued() {
-        synchronized (work) {
-            work.notifyAll();
-        }
+        signal(work);
     }
 
     void logStored() {
-        synchronized (logs) {
-            logs.notifyAll();
-        }
+        signal(logs);
     }
 
     void awaitWork(long millis) {
@@ -41,16 +43,26 @@ public final class Signals {
         logStored();
     }
 
-    private void await(Object monitor, long millis) {
+    private void signal(Condition condition) {
+        lock.lock();
+        try {
+            condition.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void await(Condition condition, long millis) {
         if (closed || millis <= 0) {
             return;
         }
-        synchronized (monitor) {
-            try {
-                monitor.wait(millis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        lock.lock();
+        try {
+            condition.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
         }
     }
 }

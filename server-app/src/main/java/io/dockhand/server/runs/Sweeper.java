@@ -25,9 +25,15 @@ public final class Sweeper implements Runnable {
     private final NodeRepository nodes;
     private final Transactions transactions;
     private final Signals signals;
+    private final Duration lease;
+    /** Whether the next sweep first gives every run in progress a fresh lease: at start and after a failed sweep. */
+    private volatile boolean refresh = true;
+    /** When the last sweep that succeeded started (System.nanoTime). */
+    private volatile long lastSuccess;
 
-    public Sweeper(RunRepository runs, NodeRepository nodes, Signals signals) {
+    public Sweeper(RunRepository runs, NodeRepository nodes, Signals signals, Duration lease) {
         this.runs = runs;
+        this.lease = lease;
         this.nodes = nodes;
         this.transactions = runs.transactions();
         this.signals = signals;
@@ -35,15 +41,43 @@ public final class Sweeper implements Runnable {
 
     @Override
     public void run() {
+        long started = System.nanoTime();
         try {
+            // a sweep blocked on an away database counts as failed too: the gap since the last good one says so
+            if (refresh || started - lastSuccess > period().plus(lease.dividedBy(2)).toNanos()) {
+                // the database may have been away (or this replica down) longer than a lease: agents could not
+                // extend theirs meanwhile, so give them a lease's time to do it before expiring any
+                int refreshed = refreshLeases();
+                refresh = false;
+                if (refreshed > 0) {
+                    LOG.log(System.Logger.Level.INFO, "Gave " + refreshed + " runs in progress a fresh lease after"
+                            + " a start or a failed sweep");
+                }
+            }
             int changed = expireLeases() + moveFromDownNodes();
+            lastSuccess = started;
             if (changed > 0) {
                 signals.workQueued();
                 signals.logStored();
             }
         } catch (RuntimeException e) {
+            refresh = true;
             LOG.log(System.Logger.Level.WARNING, "Sweeping runs failed; trying again in a second", e);
         }
+    }
+
+    /** Extends every lease in progress that ends sooner than a lease from now to a lease from now. */
+    public int refreshLeases() {
+        return transactions.run(c -> {
+            // the time is read once the database answers: getting a connection may have waited out the outage
+            long until = runs.now() + lease.toNanos() / 1000;
+            try (PreparedStatement update = c.prepareStatement("UPDATE runs SET lease_until_us = ? WHERE state IN "
+                    + RunRepository.IN_PROGRESS + " AND lease_until_us < ?")) {
+                update.setLong(1, until);
+                update.setLong(2, until);
+                return update.executeUpdate();
+            }
+        });
     }
 
     private record Expired(UUID id, String state, String node, int attempt, int maxAttempts, boolean cancel,
@@ -115,6 +149,9 @@ public final class Sweeper implements Runnable {
         return changed;
     }
 
+    private record Queued(UUID id, double cpus, long memoryBytes) {
+    }
+
     /** Moves unpinned queued runs off nodes that are down; answers how many moved. */
     public int moveFromDownNodes() {
         List<String> down = nodes.down();
@@ -123,23 +160,26 @@ public final class Sweeper implements Runnable {
         }
         int moved = 0;
         for (String from : down) {
-            List<UUID> queued = transactions.run(c -> {
-                List<UUID> ids = new ArrayList<>();
-                try (PreparedStatement find = c.prepareStatement("SELECT id FROM runs WHERE state = 'queued' AND"
-                        + " node = ? AND pinned = FALSE ORDER BY state, created_us FETCH FIRST 100 ROWS ONLY")) {
+            List<Queued> queued = transactions.run(c -> {
+                List<Queued> ids = new ArrayList<>();
+                try (PreparedStatement find = c.prepareStatement("SELECT id, cpus, memory_bytes FROM runs WHERE"
+                        + " state = 'queued' AND node = ? AND pinned = FALSE ORDER BY state, created_us"
+                        + " FETCH FIRST 100 ROWS ONLY")) {
                     find.setString(1, from);
                     try (ResultSet rs = find.executeQuery()) {
                         while (rs.next()) {
-                            ids.add(rs.getObject(1, UUID.class));
+                            ids.add(new Queued(rs.getObject(1, UUID.class), rs.getDouble(2), rs.getLong(3)));
                         }
                     }
                 }
                 return ids;
             });
-            for (UUID id : queued) {
-                Optional<Node> to = nodes.leastBusy();
+            for (Queued run : queued) {
+                UUID id = run.id();
+                // only to a live node the run fits; none fits: it waits for its node or for one that does
+                Optional<Node> to = nodes.leastBusy(run.cpus(), run.memoryBytes());
                 if (to.isEmpty()) {
-                    return moved;
+                    continue;
                 }
                 long now = runs.now();
                 boolean done = transactions.run(c -> {

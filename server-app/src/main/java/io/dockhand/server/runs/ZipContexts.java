@@ -67,7 +67,79 @@ final class ZipContexts {
                 + " store accepts (" + max + " bytes, store.runs.maxcontext).");
     }
 
+    /** The most entries a zip may hold: its central directory is read into memory whole. */
+    static final int MAX_ENTRIES = 100_000;
+
+    /**
+     * Counts the zip's central directory records from the end-of-central-directory record (Zip64 too) before the
+     * zip reader loads them all, and refuses more than {@link #MAX_ENTRIES}. A zip this cannot read is left to
+     * the zip reader to refuse.
+     */
+    static void checkEntryCount(Path zipPath) throws IOException {
+        try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(zipPath)) {
+            long size = file.size();
+            int tail = (int) Math.min(size, 22 + 65535);
+            java.nio.ByteBuffer end = java.nio.ByteBuffer.allocate(tail).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            file.read(end, size - tail);
+            int eocd = -1;
+            for (int i = tail - 22; i >= 0; i--) {
+                if (end.getInt(i) == 0x06054b50) {
+                    eocd = i;
+                    break;
+                }
+            }
+            if (eocd < 0) {
+                return;
+            }
+            long count = end.getShort(eocd + 10) & 0xffff;
+            long cdSize = end.getInt(eocd + 12) & 0xffffffffL;
+            long cdOffset = end.getInt(eocd + 16) & 0xffffffffL;
+            if (count == 0xffff || cdSize == 0xffffffffL || cdOffset == 0xffffffffL) {
+                long locator = size - tail + eocd - 20;
+                java.nio.ByteBuffer loc = java.nio.ByteBuffer.allocate(20).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                if (locator < 0 || file.read(loc, locator) != 20 || loc.getInt(0) != 0x07064b50) {
+                    return;
+                }
+                java.nio.ByteBuffer z64 = java.nio.ByteBuffer.allocate(56).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                if (file.read(z64, loc.getLong(8)) != 56 || z64.getInt(0) != 0x06064b50) {
+                    return;
+                }
+                count = z64.getLong(32);
+                cdSize = z64.getLong(40);
+                cdOffset = z64.getLong(48);
+            }
+            if (count > MAX_ENTRIES) {
+                throw tooManyEntries(count);
+            }
+            // the records themselves, as the zip reader walks them (the count above may understate them)
+            java.nio.ByteBuffer record = java.nio.ByteBuffer.allocate(46).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            long at = cdOffset;
+            long records = 0;
+            while (at + 46 <= size) {
+                record.clear();
+                if (file.read(record, at) != 46 || record.getInt(0) != 0x02014b50) {
+                    break;
+                }
+                if (++records > MAX_ENTRIES) {
+                    throw tooManyEntries(records);
+                }
+                at += 46L + (record.getShort(28) & 0xffff) + (record.getShort(30) & 0xffff)
+                        + (record.getShort(32) & 0xffff);
+            }
+        }
+    }
+
+    private static ProblemException tooManyEntries(long count) {
+        return ContextIntake.invalid("The zip holds more than " + MAX_ENTRIES + " entries (" + count + " or more).");
+    }
+
     private static void toTar(Path zipPath, Path tarPath, long max) {
+        try {
+            checkEntryCount(zipPath);
+        } catch (IOException e) {
+            throw ContextIntake.invalid("The body is not a valid zip archive: "
+                    + Texts.printable(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), 200));
+        }
         try (ZipFile zip = ZipFile.builder().setPath(zipPath).get()) {
             List<ZipArchiveEntry> entries = new ArrayList<>();
             for (var e = zip.getEntries(); e.hasMoreElements(); ) {
