@@ -121,6 +121,19 @@ ensure_token_secret() {
   docker secret create --label "dockhand.token-sha256=$(token_sha "$TOKEN_FILE")" "$TOKEN_SECRET" "$TOKEN_FILE" >/dev/null
 }
 
+# The images and leftover run containers this cluster's agents made on this engine (they carry
+# io.dockhand.cluster=<first 16 hex of the token's SHA-256>): the run cache dies with the cluster. Another
+# cluster's (an end-to-end test stack's) are not touched.
+remove_cluster_objects() {
+  [ -s "$TOKEN_FILE" ] || return 0
+  local cluster ids
+  cluster=$(tr -d ' \n\r\t' < "$TOKEN_FILE" | sha256sum | cut -c1-16)
+  ids=$(docker ps -aq --filter "label=io.dockhand.cluster=$cluster")
+  [ -z "$ids" ] || docker rm -f $ids >/dev/null 2>&1 || true
+  ids=$(docker images -q --filter "label=io.dockhand.cluster=$cluster" | sort -u)
+  [ -z "$ids" ] || { log "removing this cluster's $(echo "$ids" | wc -l) run image(s)"; docker rmi -f $ids >/dev/null 2>&1 || true; }
+}
+
 # Removes the secret; the local copy goes with it when it is that secret's (a cluster's token dies with it).
 remove_token_secret() {
   docker secret inspect "$TOKEN_SECRET" >/dev/null 2>&1 || return 0

@@ -3,7 +3,8 @@
 #   provision/local.sh up      build the images, start a swarm if this engine is in none, deploy the stack
 #                              'dockhand', wait until it answers, then open the client prompt
 #   provision/local.sh status  what runs, and whether the store answers on port 5001
-#   provision/local.sh down    remove the stack with its network and volume (the stored records go too), and
+#   provision/local.sh down    remove the stack with its network and volume (the stored records go too), the
+#                              cluster token and the images its runs were built into, and
 #                              leave the swarm only if 'up' started it
 # Needs Docker and a JDK 21+ (JAVA_HOME, or one in /usr/lib/jvm). Environment: DOCKHAND_STACK (default
 # dockhand), DOCKHAND_PORT (the store's published port, default 5001), BASE_IMAGE / DOCKHAND_OFFLINE (see
@@ -78,6 +79,7 @@ down() {
     return 0
   fi
   remove_stack "$STACK"
+  remove_cluster_objects
   remove_token_secret
   if node_labels | grep -q "\"$CREATED_LABEL\":\"local.sh\""; then
     log "leaving the swarm that 'up' started ..."
