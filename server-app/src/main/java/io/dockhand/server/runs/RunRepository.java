@@ -339,21 +339,31 @@ public final class RunRepository {
 
     // ---- reports -----------------------------------------------------------------------------------------------
 
-    /** The outcome of a report: the run now, or the problem the reporter gets (the report is recorded either way). */
-    record Outcome(Run run, ProblemException refused) {
+    /** Work on one run whose row this transaction holds locked. */
+    @FunctionalInterface
+    private interface OnRun {
+        Optional<Outcome> apply(Connection c, UUID id, Row found) throws SQLException;
     }
 
-    Optional<Outcome> report(String runId, RunReport report) {
+    /** Runs {@code work} on the run's row, locked (FOR UPDATE) in one transaction; empty for an unknown run. */
+    private Optional<Outcome> onLockedRun(String runId, OnRun work) {
         Optional<UUID> id = uuid(runId);
         if (id.isEmpty()) {
             return Optional.empty();
         }
         return transactions.run(c -> {
             Optional<Row> found = find(c, id.get(), true);
-            if (found.isEmpty()) {
-                return Optional.<Outcome>empty();
-            }
-            Run run = found.get().run();
+            return found.isEmpty() ? Optional.<Outcome>empty() : work.apply(c, id.get(), found.get());
+        });
+    }
+
+    /** The outcome of a report: the run now, or the problem the reporter gets (the report is recorded either way). */
+    record Outcome(Run run, ProblemException refused) {
+    }
+
+    Optional<Outcome> report(String runId, RunReport report) {
+        return onLockedRun(runId, (c, id, found) -> {
+            Run run = found.run();
             long now = now();
             Long at = report.at() == null ? null : Micros.of(report.at());
             String refused = null;
@@ -371,7 +381,7 @@ public final class RunRepository {
                         + run.state().wire() + " cannot become " + report.state().wire() + ".");
             }
             if (problem != null) {
-                event(c, id.get(), report.attempt(), report.node(), report.state(), false,
+                event(c, id, report.attempt(), report.node(), report.state(), false,
                       problem.getMessage(), at, now);
                 return Optional.of(new Outcome(run, problem));
             }
@@ -394,13 +404,13 @@ public final class RunRepository {
                     update.setInt(4, report.exitCode());
                 }
                 update.setString(5, report.reason() == null ? null : Texts.printable(report.reason(), 3900));
-                update.setObject(6, id.get());
+                update.setObject(6, id);
                 update.setString(7, run.state().wire());
                 update.setInt(8, run.attempt());
                 update.executeUpdate();
             }
-            event(c, id.get(), report.attempt(), report.node(), report.state(), true, report.reason(), at, now);
-            return Optional.of(new Outcome(find(c, id.get(), false).orElseThrow().run(), null));
+            event(c, id, report.attempt(), report.node(), report.state(), true, report.reason(), at, now);
+            return Optional.of(new Outcome(find(c, id, false).orElseThrow().run(), null));
         });
     }
 
@@ -426,16 +436,8 @@ public final class RunRepository {
     // ---- cancel ------------------------------------------------------------------------------------------------
 
     Optional<Outcome> cancel(String runId) {
-        Optional<UUID> id = uuid(runId);
-        if (id.isEmpty()) {
-            return Optional.empty();
-        }
-        return transactions.run(c -> {
-            Optional<Row> found = find(c, id.get(), true);
-            if (found.isEmpty()) {
-                return Optional.<Outcome>empty();
-            }
-            Run run = found.get().run();
+        return onLockedRun(runId, (c, id, found) -> {
+            Run run = found.run();
             long now = now();
             if (run.state().isFinal()) {
                 return Optional.of(new Outcome(run, conflict("run-finished", "Run finished", "The run is "
@@ -446,18 +448,18 @@ public final class RunRepository {
                         + " cancel_requested = TRUE, reason = 'cancelled by a user', finished_us = ? WHERE id = ?"
                         + " AND state = 'queued'")) {
                     update.setLong(1, now);
-                    update.setObject(2, id.get());
+                    update.setObject(2, id);
                     update.executeUpdate();
                 }
-                event(c, id.get(), run.attempt(), null, RunState.CANCELLED, true, "cancelled by a user", null, now);
+                event(c, id, run.attempt(), null, RunState.CANCELLED, true, "cancelled by a user", null, now);
             } else {
                 try (PreparedStatement update = c.prepareStatement("UPDATE runs SET cancel_requested = TRUE"
                         + " WHERE id = ?")) {
-                    update.setObject(1, id.get());
+                    update.setObject(1, id);
                     update.executeUpdate();
                 }
             }
-            return Optional.of(new Outcome(find(c, id.get(), false).orElseThrow().run(), null));
+            return Optional.of(new Outcome(find(c, id, false).orElseThrow().run(), null));
         });
     }
 
@@ -465,16 +467,8 @@ public final class RunRepository {
 
     /** Appends a batch; the outcome's problem when refused (the run unknown: empty). */
     Optional<Outcome> append(String runId, LogAppend batch, long maxLog) {
-        Optional<UUID> id = uuid(runId);
-        if (id.isEmpty()) {
-            return Optional.empty();
-        }
-        return transactions.run(c -> {
-            Optional<Row> found = find(c, id.get(), true);
-            if (found.isEmpty()) {
-                return Optional.<Outcome>empty();
-            }
-            Run run = found.get().run();
+        return onLockedRun(runId, (c, id, found) -> {
+            Run run = found.run();
             // The holder of the lease may still flush its last lines just after its final report.
             boolean holder = batch.node().equals(run.node()) && batch.attempt() == run.attempt() && run.attempt() > 0
                     && (run.state().isInProgress() || run.state() == RunState.SUCCEEDED
@@ -483,7 +477,7 @@ public final class RunRepository {
                 return Optional.of(new Outcome(run, leaseLost(run, batch.node(), batch.attempt())));
             }
             long end = run.logBytes();
-            boolean truncated = found.get().logTruncated();
+            boolean truncated = found.logTruncated();
             long now = now();
             for (LogAppend.Chunk chunk : batch.chunks()) {
                 if (chunk == null || chunk.text() == null || chunk.text().isEmpty()) {
@@ -491,7 +485,7 @@ public final class RunRepository {
                 }
                 try (PreparedStatement seen = c.prepareStatement("SELECT 1 FROM run_logs WHERE run_id = ? AND"
                         + " attempt = ? AND seq = ?")) {
-                    seen.setObject(1, id.get());
+                    seen.setObject(1, id);
                     seen.setInt(2, batch.attempt());
                     seen.setLong(3, chunk.seq());
                     try (ResultSet rs = seen.executeQuery()) {
@@ -510,18 +504,18 @@ public final class RunRepository {
                     truncated = true;
                     String line = "[dockhand] the log reached the store's limit of " + maxLog
                             + " bytes (store.runs.maxlog); later output is dropped\n";
-                    insertLog(c, id.get(), end, batch.attempt(), -1 - chunk.seq(), "system", line, now);
+                    insertLog(c, id, end, batch.attempt(), -1 - chunk.seq(), "system", line, now);
                     end += line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
                     continue;
                 }
-                insertLog(c, id.get(), end, batch.attempt(), chunk.seq(), chunk.stream(), text, at);
+                insertLog(c, id, end, batch.attempt(), chunk.seq(), chunk.stream(), text, at);
                 end += bytes;
             }
             try (PreparedStatement update = c.prepareStatement("UPDATE runs SET log_bytes = ?, log_truncated = ?"
                     + " WHERE id = ?")) {
                 update.setLong(1, end);
                 update.setBoolean(2, truncated);
-                update.setObject(3, id.get());
+                update.setObject(3, id);
                 update.executeUpdate();
             }
             return Optional.of(new Outcome(run, null));
