@@ -391,7 +391,17 @@ abstract class AbstractNodesAndRunsTest {
         assertThat(created.json().get("command").get(0).asText()).hasSize(3 * 1024);
         assertThat(created.json().get("env")).hasSize(30);
         work.post("/api/v1/runs/" + created.json().get("id").asText() + "/cancel");
-        Http.Answer tooLong = work.submit("?node=n-long&arg=" + "b".repeat(70 * 1024), WorkClient.context("long"));
+        // The store answers 414 and closes while bytes it did not read are still in its socket buffer, which TCP
+        // may turn into a reset that overtakes the answer (the client then reads nothing): ask again then.
+        Http.Answer tooLong = null;
+        for (int attempt = 0; tooLong == null && attempt < 5; attempt++) {
+            try {
+                tooLong = work.submit("?node=n-long&arg=" + "b".repeat(70 * 1024), WorkClient.context("long"));
+            } catch (java.io.UncheckedIOException reset) {
+                // the answer was lost to the reset: not a hang and not a 5xx
+            }
+        }
+        assertThat(tooLong).as("an answer to one of 5 over-long requests").isNotNull();
         assertThat(tooLong.status()).as(tooLong.body()).isEqualTo(414);
         assertThat(tooLong.header("Content-Type")).isEqualTo("application/problem+json");
         assertThat(tooLong.body()).contains("Request URI too long");
