@@ -38,6 +38,19 @@ final class Heartbeats implements Runnable {
     private String lastFailure;
     private String lastDescribeFailure;
 
+    /** How soon a heartbeat that failed is sent again. */
+    static final Duration RETRY_AFTER_FAILURE = Duration.ofMillis(500);
+
+    /**
+     * How long one heartbeat may take: one and a half intervals, at least a second and at most five. A store that
+     * answers needs milliseconds; a heartbeat stuck on a dead replica's connection is given up well within the
+     * lease (10 s by default), so the beat after it still keeps the runs.
+     */
+    static Duration deadline(Duration interval) {
+        long millis = interval.toMillis() * 3 / 2;
+        return Duration.ofMillis(Math.max(1000, Math.min(5000, millis)));
+    }
+
     Heartbeats(WorkContext work, Engine engine, String agentVersion) {
         this.work = work;
         this.engine = engine;
@@ -64,7 +77,10 @@ final class Heartbeats implements Runnable {
                     }
                 }
                 try {
-                    Thread.sleep(work.settings().heartbeat().toMillis());
+                    // After a failure the next beat goes soon, on a new connection: one lost beat must not cost
+                    // a whole interval of the lease.
+                    Thread.sleep(lastFailure == null ? work.settings().heartbeat().toMillis()
+                                         : Math.min(RETRY_AFTER_FAILURE.toMillis(), work.settings().heartbeat().toMillis()));
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -119,7 +135,7 @@ final class Heartbeats implements Runnable {
                 node.cpus(), node.memoryBytes(), node.engineVersion(), agentVersion, node.labels(),
                 node.containersRunning(), held.stream().map(RunJob::lease).toList(), node.swarmNodes());
         Instant sent = Instant.now();
-        HeartbeatAnswer answer = work.store().heartbeat(work.node(), heartbeat);
+        HeartbeatAnswer answer = work.store().heartbeat(work.node(), heartbeat, deadline(work.settings().heartbeat()));
         for (RunJob job : held) {
             job.extend(sent, answer.leaseSeconds());
         }

@@ -57,7 +57,16 @@ public final class WorkClient {
 
     /** {@code PUT /api/v1/nodes/{id}}: registers the node, extends the leases it names. */
     public HeartbeatAnswer heartbeat(String node, NodeHeartbeat heartbeat) {
-        return read(send(request(Paths.NODE.replace("{id}", node), timeout).PUT(body(heartbeat))),
+        return heartbeat(node, heartbeat, timeout);
+    }
+
+    /**
+     * {@code PUT /api/v1/nodes/{id}} with its own deadline: a heartbeat must fail fast when its connection went to a
+     * replica that died (a kept-alive connection through the gateway to a killed container hangs instead of
+     * failing), so the next one, on a new connection, still reaches a live replica before the leases expire.
+     */
+    public HeartbeatAnswer heartbeat(String node, NodeHeartbeat heartbeat, Duration deadline) {
+        return read(send(request(Paths.NODE.replace("{id}", node), deadline).PUT(body(heartbeat))),
                     HeartbeatAnswer.class);
     }
 
