@@ -35,6 +35,28 @@ public final class Paths {
     /** The original apvs tool's upload: the raw bytes of a zip of a folder, built and run (cluster token). */
     public static final String LEGACY_UPLOAD = "/check/upload";
 
+    /** Job projects: {@code GET} their statuses. */
+    public static final String JOBS = "/api/v1/jobs";
+    /** One project: {@code GET} its status, {@code PUT} its settings (cluster token). */
+    public static final String JOB = JOBS + "/{project}";
+    /**
+     * A project's tasks: {@code POST} one (a JSON object) or many (JSON lines, {@code application/x-ndjson}) with
+     * the cluster token; {@code GET} a page (filter {@code state}).
+     */
+    public static final String JOB_TASKS = JOB + "/tasks";
+    /** One task, with every attempt. */
+    public static final String JOB_TASK = JOB_TASKS + "/{task}";
+    /** The project's Done: results after {@code after}, waiting up to {@code wait} for the first. */
+    public static final String JOB_RESULTS = JOB + "/results";
+    /** Puts dead and cancelled tasks (all, or those named) back on ToDo (cluster token). */
+    public static final String JOB_RETRY = JOB + "/retry";
+    /** Cancels unfinished tasks (all, or those named) (cluster token). */
+    public static final String JOB_CANCEL = JOB + "/cancel";
+    /** The seed's queue facade: {@code POST} creates a queue. */
+    public static final String RABBIT = "/rabbit";
+    /** One queue of the facade: {@code POST} puts a message, {@code GET} takes one (204 when empty). */
+    public static final String RABBIT_QUEUE = RABBIT + "/{queue}";
+
     /** A container's facts about itself, asked of its node's agent. */
     public static final String AGENT_SELF = "/v1/self";
     /** The caller's facts stored in the store by its agent, which vouches for them: the record is verified. */

@@ -21,5 +21,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunReport(String node, int attempt, RunState state, Integer exitCode, String reason, String imageId,
-                        Instant at) {
+                        Instant at, String commit) {
+
+    /** A report without a commit (every report but a git run's {@code building}). */
+    public RunReport(String node, int attempt, RunState state, Integer exitCode, String reason, String imageId,
+                     Instant at) {
+        this(node, attempt, state, exitCode, reason, imageId, at, null);
+    }
 }

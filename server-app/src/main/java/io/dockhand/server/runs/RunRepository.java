@@ -169,7 +169,8 @@ public final class RunRepository {
                 rs.getString(5), rs.getLong(6), rs.getString(7), list(rs.getString(8)), map(rs.getString(9)),
                 rs.getDouble(10), rs.getLong(11), rs.getLong(12), rs.getInt(13), rs.getInt(14),
                 (Integer) nullable(rs, 15, rs.getInt(15)), rs.getString(16), rs.getString(17), rs.getBoolean(18),
-                rs.getLong(19), instant(rs, 20), instant(rs, 21), instant(rs, 22), instant(rs, 23), instant(rs, 24));
+                rs.getLong(19), instant(rs, 20), instant(rs, 21), instant(rs, 22), instant(rs, 23), instant(rs, 24),
+                null, null);
         long lease = rs.getLong(26);
         Long leaseUntil = rs.wasNull() ? null : lease;
         return new Row(run, rs.getLong(25), leaseUntil, rs.getBoolean(27));
