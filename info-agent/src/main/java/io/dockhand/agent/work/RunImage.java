@@ -19,9 +19,10 @@ import io.dockhand.agent.executor.ImageBuildException;
 import io.dockhand.api.Run;
 
 /**
- * A run's image: the node's cached build of the same context (by digest) and Dockerfile path, else a new build of
- * the context as it streams from the store, its log shipped as stream {@code build}. A build whose context
- * download breaks off is tried again (three times at most, while the lease holds); a build the store says to stop
+ * A run's image: the node's cached build of the same source and Dockerfile path, else a new build of the context
+ * as it streams (from the store, or from a git checkout on the node), its log shipped as stream {@code build}. The
+ * source is known by its cache key: an uploaded context's digest ({@code sha256:...}), or {@code git:<commit>}. A
+ * build whose context download breaks off is tried again (three times at most, while the lease holds); a build the store says to stop
  * is abandoned: its thread is interrupted, which closes the engine's build request and makes the engine cancel it.
  */
 final class RunImage {
@@ -30,6 +31,7 @@ final class RunImage {
 
     private final WorkContext work;
     private final Run run;
+    private final String key;
     private final LogShipper log;
     private final BooleanSupplier stopRequested;
     private final Supplier<Instant> leaseUntil;
@@ -38,25 +40,33 @@ final class RunImage {
     private Thread building;
 
     /**
+     * @param key           the source's cache key: the context's digest, or {@code git:<commit>}
      * @param stopRequested whether the store said to stop the run
      * @param leaseUntil    until when the lease holds
-     * @param fetch         opens the context's stream from the store (retried while the store is away)
+     * @param fetch         opens the context's stream (from the store: retried while the store is away)
      */
-    RunImage(WorkContext work, Run run, LogShipper log, BooleanSupplier stopRequested, Supplier<Instant> leaseUntil,
-             Supplier<InputStream> fetch) {
+    RunImage(WorkContext work, Run run, String key, LogShipper log, BooleanSupplier stopRequested,
+             Supplier<Instant> leaseUntil, Supplier<InputStream> fetch) {
         this.work = work;
         this.run = run;
+        this.key = key;
         this.log = log;
         this.stopRequested = stopRequested;
         this.leaseUntil = leaseUntil;
         this.fetch = fetch;
     }
 
-    /** The image reference a context's build is tagged with: {@code dockhand-run/<digest>-<dockerfile>:latest}. */
-    static String tag(String context, String dockerfile) {
-        String hex = context.replaceFirst("^sha256:", "").toLowerCase(Locale.ROOT)
+    /**
+     * The image reference a build is tagged with: {@code dockhand-run/<digest>-<dockerfile>:latest} for an uploaded
+     * context, {@code dockhand-run/git-<commit>-<dockerfile>:latest} for a git commit ({@code git:<commit>}): 16 hex
+     * digits of each, 8 of the Dockerfile path's SHA-256.
+     */
+    static String tag(String key, String dockerfile) {
+        boolean git = key.startsWith("git:");
+        String hex = key.replaceFirst("^(sha256|git):", "").toLowerCase(Locale.ROOT)
                 .replaceAll("[^0-9a-f]", "");
-        String digest = hex.length() >= 16 ? hex.substring(0, 16) : hex + "0".repeat(16 - hex.length());
+        String digest = (git ? "git-" : "")
+                + (hex.length() >= 16 ? hex.substring(0, 16) : hex + "0".repeat(16 - hex.length()));
         try {
             byte[] path = MessageDigest.getInstance("SHA-256").digest(
                     (dockerfile == null ? "Dockerfile" : dockerfile).getBytes(StandardCharsets.UTF_8));
@@ -68,15 +78,16 @@ final class RunImage {
 
     /** The run's image: the node's cached build of the same context and Dockerfile, else a new build. */
     String obtain() {
-        Optional<String> cached = work.driver().cachedImage(run.context(), run.dockerfile());
+        Optional<String> cached = work.driver().cachedImage(key, run.dockerfile());
         if (cached.isPresent()) {
             log.line("build", "Using the image " + shortId(cached.get()) + " built earlier on node " + work.node()
-                    + " from the same context (" + run.context() + "): no rebuild.");
+                    + " from the same " + (key.startsWith("git:") ? "commit" : "context") + " (" + key
+                    + "): no rebuild.");
             return cached.get();
         }
         // Every build step's container gets the node's default memory limit (agent.limits.memory), if it has one.
-        BuildSpec spec = new BuildSpec(tag(run.context(), run.dockerfile()), Map.of(), null, run.dockerfile(),
-                                       run.context(), work.settings().memoryBytes());
+        BuildSpec spec = new BuildSpec(tag(key, run.dockerfile()), Map.of(), null, run.dockerfile(), key,
+                                       work.settings().memoryBytes());
         for (int tries = 1; ; tries++) {
             Watched context = new Watched(fetch.get());
             try (context) {

@@ -7,7 +7,7 @@ import io.dockhand.agent.executor.TaskDriver;
 
 /**
  * What every part of the agent's work shares: the node's id, the store, the executor, the settings, the image
- * cache's bookkeeping and the runs in hand (the leases its heartbeats name).
+ * cache's bookkeeping, the git checkouts and the runs in hand (the leases its heartbeats name).
  */
 final class WorkContext {
     private final String node;
@@ -15,11 +15,14 @@ final class WorkContext {
     private final TaskDriver driver;
     private final WorkSettings settings;
     private final ImageRetention images;
+    private final GitCheckouts checkouts;
     private final Map<String, RunJob> jobs = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
-    WorkContext(String node, WorkClient store, TaskDriver driver, WorkSettings settings, ImageRetention images) {
+    WorkContext(String node, WorkClient store, TaskDriver driver, WorkSettings settings, ImageRetention images,
+                GitCheckouts checkouts) {
         this.node = node;
+        this.checkouts = checkouts;
         this.store = store;
         this.driver = driver;
         this.settings = settings;
@@ -44,6 +47,11 @@ final class WorkContext {
 
     ImageRetention images() {
         return images;
+    }
+
+    /** The node's git checkouts, for runs with a git source. */
+    GitCheckouts checkouts() {
+        return checkouts;
     }
 
     /** The runs this agent holds now, by run id. */

@@ -62,7 +62,7 @@ class WorkPiecesTest {
     @Test
     void keepsTheImageOfARunInHandFromTheMomentItIsObtained() {
         WorkSettings settings = WorkSettings.create(Config.just(ConfigSources.create(Map.of())));
-        WorkContext work = new WorkContext("n", null, null, settings, null);
+        WorkContext work = new WorkContext("n", null, null, settings, null, null);
         RunJob job = new RunJob(work, run(0, 0), 10);
         work.jobs().put(job.run().id(), job);
         assertThat(NodeWork.imagesInUse(work)).isEmpty();
