@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import io.dockhand.agent.engine.EngineUnavailableException;
@@ -287,11 +288,15 @@ final class RunJob {
         CountDownLatch ended = new CountDownLatch(1);
         AtomicLong out = new AtomicLong(skipOut);
         AtomicLong err = new AtomicLong(skipErr);
+        AtomicReference<String> lastError = new AtomicReference<>();
         Subscription logs = work.driver().logs(taskId, true, line -> {
             AtomicLong skip = line.stream() == LogLine.Stream.STDERR ? err : out;
             if (skip.get() > 0) {
                 skip.decrementAndGet();
                 return;
+            }
+            if (line.stream() == LogLine.Stream.STDERR) {
+                lastError.set(line.text());
             }
             log.line(line.stream() == LogLine.Stream.STDERR ? "stderr" : "stdout", line.text());
         }, ended::countDown);
@@ -317,13 +322,28 @@ final class RunJob {
                 } else {
                     finish(log, RunState.FAILED, exit.exitCode(), "exited with code " + exit.exitCode()
                             + (exit.oomKilled() ? ": killed for using more memory than its limit of "
-                            + io.dockhand.api.Sizes.format(limits(run, work.settings()).memoryBytes()) : ""),
-                            null);
+                            + io.dockhand.api.Sizes.format(limits(run, work.settings()).memoryBytes())
+                            : notFound(exit.exitCode(), lastError.get())), null);
                 }
             }
         } finally {
             logs.close();
         }
+    }
+
+    /**
+     * What a shell's or the container init's exit code 127 (126) says, with the last line on stderr that tells
+     * which command: {@code " (command not found: exec /x failed: No such file or directory)"}; else nothing.
+     */
+    static String notFound(int exitCode, String lastError) {
+        if ((exitCode != 127 && exitCode != 126) || lastError == null || lastError.isBlank()) {
+            return "";
+        }
+        String said = lastError.strip().replaceFirst("^\\[FATAL tini \\(\\d+\\)\\] ", "");
+        if (said.length() > 300) {
+            said = said.substring(0, 300) + "…";
+        }
+        return " (" + (exitCode == 127 ? "command not found" : "command not executable") + ": " + said + ")";
     }
 
     private record Outcome(ExitResult exit, boolean timedOut) {
