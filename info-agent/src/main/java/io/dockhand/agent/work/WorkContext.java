@@ -1,6 +1,7 @@
 package io.dockhand.agent.work;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.dockhand.agent.executor.TaskDriver;
@@ -17,6 +18,7 @@ final class WorkContext {
     private final ImageRetention images;
     private final GitCheckouts checkouts;
     private final Map<String, RunJob> jobs = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<String>> builds = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
     WorkContext(String node, WorkClient store, TaskDriver driver, WorkSettings settings, ImageRetention images,
@@ -57,6 +59,11 @@ final class WorkContext {
     /** The runs this agent holds now, by run id. */
     Map<String, RunJob> jobs() {
         return jobs;
+    }
+
+    /** The builds in progress, by source key and Dockerfile: a run that needs the same image waits for it. */
+    Map<String, CompletableFuture<String>> builds() {
+        return builds;
     }
 
     /** Whether the agent is shutting down: runs are left as they are, for the next agent to settle. */
