@@ -151,6 +151,9 @@ final class RunJob {
             report(RunState.RUNNING, null, null, image);
             follow(log, 0, 0, Instant.now());
         } catch (GitCheckouts.GitFailure e) {
+            if (work.closing()) {
+                return; // interrupted by the agent's shutdown, not the repository's fault: the lease decides
+            }
             log.line("system", "The run failed: " + e.getMessage());
             finish(log, RunState.FAILED, null, e.getMessage(), null);
         } catch (ImageBuildException e) {
