@@ -214,7 +214,7 @@ public final class RunRepository {
                 (Integer) nullable(rs, 15, rs.getInt(15)), rs.getString(16), rs.getString(17), rs.getBoolean(18),
                 rs.getLong(19), instant(rs, 20), instant(rs, 21), instant(rs, 22), instant(rs, 23), instant(rs, 24),
                 rs.getString(28) == null ? null : new GitSource(rs.getString(28), rs.getString(29), rs.getString(30)),
-                rs.getString(32) == null ? null : new TaskRef(rs.getString(32), rs.getString(33)));
+                rs.getString(32) == null ? null : new TaskRef(rs.getString(32), rs.getString(33)), null);
         long lease = rs.getLong(26);
         Long leaseUntil = rs.wasNull() ? null : lease;
         long own = rs.getLong(31);

@@ -133,7 +133,7 @@ public final class RunsService implements Routes.Resource {
                        run.dockerfile(), run.command(), env, run.cpus(), run.memoryBytes(), run.timeoutSeconds(),
                        run.attempt(), run.maxAttempts(), run.exitCode(), run.reason(), run.imageId(),
                        run.cancelRequested(), run.logBytes(), run.createdAt(), run.assignedAt(), run.buildingAt(),
-                       run.runningAt(), run.finishedAt(), run.git(), run.task());
+                       run.runningAt(), run.finishedAt(), run.git(), run.task(), run.deploy());
     }
 
     private static ProblemException runNotFound(String id) {
