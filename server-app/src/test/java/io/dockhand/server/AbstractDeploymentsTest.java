@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import io.dockhand.server.databases.Directories;
 import io.dockhand.server.databases.TestDatabase;
+import io.dockhand.server.deployments.GitRepos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
@@ -77,7 +78,8 @@ abstract class AbstractDeploymentsTest {
 
     /** A repository with a python app and its manifest: its URL. */
     static String app(String name, int port) throws Exception {
-        git.commit(name, Map.of("dockhand.toml", manifest(name, port, "python"), "app.py", "print('v1')\n"));
+        git.create(name);
+        git.commit(name, "main", Map.of("dockhand.toml", manifest(name, port, "python"), "app.py", "print('v1')\n"));
         return git.url(name);
     }
 
@@ -141,10 +143,12 @@ abstract class AbstractDeploymentsTest {
         String repo = app(name, port());
         assertProblem(work.postJson("/api/v1/deployments", "{\"repo\":\"" + repo + "\",\"branch\":\"nope\"}"), 422,
                       "branch-not-found", "nope");
-        git.commit(name + "-none", Map.of("README", "no manifest\n"));
+        git.create(name + "-none");
+        git.commit(name + "-none", "main", Map.of("README", "no manifest\n"));
         assertProblem(deploy(git.url(name + "-none"), null), 422, "manifest-missing", "dockhand.toml");
-        git.commit(name + "-broken", Map.of("dockhand.toml", manifest(name, 8080, "ruby")));
-        assertProblem(deploy(git.url(name + "-broken"), null), 422, "manifest-invalid", "dockhand.toml line 11");
+        git.create(name + "-broken");
+        git.commit(name + "-broken", "main", Map.of("dockhand.toml", manifest(name, 8080, "ruby")));
+        assertProblem(deploy(git.url(name + "-broken"), null), 422, "manifest-invalid", "dockhand.toml line 9: lang");
         assertProblem(anonymous.postJson("/api/v1/deployments", "{\"repo\":\"" + repo + "\"}"), 401,
                       "token-required", "token");
         assertProblem(deploy(repo, "Not_A_Name"), 422, "invalid-body", "name");
@@ -163,7 +167,8 @@ abstract class AbstractDeploymentsTest {
         assertThat(created.json().get("publishedPort").asInt()).isEqualTo(port);
         assertProblem(deploy(repo, null), 409, "name-taken", name);
         String other = unique("other");
-        git.commit(other, Map.of("dockhand.toml", manifest(other, port, "python"), "app.py", "x\n"));
+        git.create(other);
+        git.commit(other, "main", Map.of("dockhand.toml", manifest(other, port, "python"), "app.py", "x\n"));
         assertProblem(deploy(git.url(other), null), 409, "port-taken", name);
 
         JsonNode build = claimDeploy("d-worker", "worker", name, "build");
@@ -214,7 +219,8 @@ abstract class AbstractDeploymentsTest {
                 && d.contains("node down"));
 
         // update: a new commit is built and served; the old serve run is told to stop
-        String second = git.commit(name, Map.of("app.py", "print('v2')\n"));
+        String second = git.commit(name, "main", Map.of("dockhand.toml", manifest(name, port, "python"), "app.py",
+                                                        "print('v2')\n"));
         Http.Answer update = work.post("/api/v1/deployments/" + name + "/update");
         assertThat(update.status()).as(update.body()).isEqualTo(202);
         assertThat(deployment(name).get("status").asText()).isEqualTo("updating");
@@ -259,9 +265,9 @@ abstract class AbstractDeploymentsTest {
         assertThat(remove.get("deploy").get("service").get("name").asText()).isEqualTo("dh-" + name);
         report(remove, "d-manager", "succeeded", "\"exitCode\":0");
         assertThat(deployment(name).get("status").asText()).isEqualTo("destroyed");
-        Http.Answer reuse = deploy(git.url(other), null);
-        assertThat(reuse.status()).as("the port is free again: %s", reuse.body()).isEqualTo(201);
-        assertThat(deploy(repo, null).status()).as("the name is free again").isEqualTo(201);
+        Http.Answer reuse = deploy(repo, null);
+        assertThat(reuse.status()).as("the name and the port are free again: %s", reuse.body()).isEqualTo(201);
+        assertThat(reuse.json().get("history")).as("a new history").hasSizeLessThan(5);
     }
 
     @Test

@@ -31,7 +31,7 @@ import org.eclipse.jgit.transport.resolver.FileResolver;
  * on 127.0.0.1 (a random port) by JGit's daemon in the test's JVM. Commits are written straight into the bare
  * repository from a map of paths to contents. (A copy of info-agent's test helper of the same name.)
  */
-final class GitRepos implements AutoCloseable {
+public final class GitRepos implements AutoCloseable {
 
     /** A file's content marked executable ({@code 100755}). */
     static final String EXECUTABLE = "#!exec:";
@@ -41,7 +41,7 @@ final class GitRepos implements AutoCloseable {
     final Path dir;
     private final Daemon daemon;
 
-    GitRepos() throws IOException {
+    public GitRepos() throws IOException {
         dir = Files.createTempDirectory("dockhand-git-repos");
         daemon = new Daemon(new InetSocketAddress("127.0.0.1", 0));
         daemon.setRepositoryResolver(new FileResolver<DaemonClient>(dir.toFile(), true));
@@ -49,12 +49,12 @@ final class GitRepos implements AutoCloseable {
     }
 
     /** The {@code git://} URL of repository {@code name} (which need not exist). */
-    String url(String name) {
+    public String url(String name) {
         return "git://127.0.0.1:" + daemon.getAddress().getPort() + "/" + name + ".git";
     }
 
     /** Creates an empty bare repository whose HEAD is {@code refs/heads/main}. */
-    String create(String name) throws IOException {
+    public String create(String name) throws IOException {
         try (Repository repo = FileRepositoryBuilder.create(dir.resolve(name + ".git").toFile())) {
             repo.create(true);
             RefUpdate head = repo.updateRef(Constants.HEAD);
@@ -69,7 +69,7 @@ final class GitRepos implements AutoCloseable {
      *
      * @return the new commit's id
      */
-    String commit(String name, String branch, Map<String, String> files) throws IOException {
+    public String commit(String name, String branch, Map<String, String> files) throws IOException {
         try (Repository repo = open(name); ObjectInserter inserter = repo.newObjectInserter()) {
             DirCache index = DirCache.newInCore();
             DirCacheBuilder builder = index.builder();
@@ -115,14 +115,14 @@ final class GitRepos implements AutoCloseable {
     }
 
     /** Points the repository's HEAD at {@code branch}. */
-    void head(String name, String branch) throws IOException {
+    public void head(String name, String branch) throws IOException {
         try (Repository repo = open(name)) {
             repo.updateRef(Constants.HEAD).link("refs/heads/" + branch);
         }
     }
 
     /** A lightweight tag, or an annotated one when {@code message} is not null. */
-    void tag(String name, String tag, String commit, String message) throws IOException {
+    public void tag(String name, String tag, String commit, String message) throws IOException {
         try (Repository repo = open(name); ObjectInserter inserter = repo.newObjectInserter()) {
             ObjectId target = ObjectId.fromString(commit);
             if (message != null) {
