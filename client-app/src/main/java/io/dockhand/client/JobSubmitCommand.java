@@ -145,7 +145,9 @@ final class JobSubmitCommand implements Callable<Integer> {
             try (FailoverClient http = jobs.client.server(settings)) {
                 JsonNode answer;
                 try {
-                    answer = new JobsApi(http).submitLines(project, token, lines, sent, settings.timeout());
+                    // the store stores them once all have come: 1 ms a task (the enqueue rate it must reach)
+                    answer = new JobsApi(http).submitLines(project, token, lines, sent,
+                                                           () -> settings.timeout().plusMillis(lines.tasks()));
                 } catch (IOException e) {
                     if (lines.problem() != null) {
                         throw ExitException.usage(lines.problem() + "; nothing was submitted");

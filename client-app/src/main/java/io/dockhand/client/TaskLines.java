@@ -37,7 +37,7 @@ final class TaskLines implements StreamedBody.Writer {
     private int end;
     private boolean eof;
     private long lineNumber;
-    private long tasks;
+    private volatile long tasks;
     private byte[] held;
     private long blanksBefore;
     private volatile String problem;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import io.dockhand.api.Paths;
 
@@ -34,12 +35,13 @@ public final class JobsApi {
 
     /**
      * Submits tasks as JSON lines written while they are sent (chunked), never held whole. An answer that does not
-     * come within {@code idle} of the last byte sent is abandoned; nothing is retried once the body may have left.
+     * come within {@code idle} (asked as time passes: it may grow with the tasks sent) of the last byte sent is
+     * abandoned; nothing is retried once the body may have left.
      *
      * @param sent counts the bytes handed to the connection
      */
     public JsonNode submitLines(String project, String token, StreamedBody.Writer lines, AtomicLong sent,
-                                Duration idle) throws IOException, InterruptedException {
+                                Supplier<Duration> idle) throws IOException, InterruptedException {
         long[] lastChange = {System.nanoTime(), -1};
         Map<String, String> headers = Map.of("Authorization", "Bearer " + token,
                                              "Content-Type", JSON_LINES,
@@ -51,7 +53,7 @@ public final class JobsApi {
                         lastChange[1] = sent.get();
                         lastChange[0] = now;
                     }
-                    return now - lastChange[0] > idle.toNanos();
+                    return now - lastChange[0] > idle.get().toNanos();
                 })) {
             byte[] body = opened.body().readNBytes(Exchange.MAX_ERROR_BODY + 1);
             if (body.length > Exchange.MAX_ERROR_BODY) {
