@@ -94,9 +94,6 @@ final class JobSettingsCommand implements Callable<Integer> {
             body.put("maxAttempts", attempts);
         }
         if (lease != null) {
-            if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
-                throw new ParameterException(spec.commandLine(), "--lease must be at least 1s");
-            }
             body.put("leaseSeconds", lease.toSeconds());
         }
         if (backoff != null) {
