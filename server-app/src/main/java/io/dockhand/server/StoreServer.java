@@ -12,6 +12,10 @@ import io.dockhand.server.db.StoreUnavailableException;
 import io.dockhand.server.db.Transactions;
 import io.dockhand.server.blobs.BlobStore;
 import io.dockhand.server.nodes.NodeRepository;
+import io.dockhand.server.jobs.FacadeQueues;
+import io.dockhand.server.jobs.JobRepository;
+import io.dockhand.server.jobs.JobsService;
+import io.dockhand.server.jobs.QueueFacade;
 import io.dockhand.server.nodes.NodesService;
 import io.dockhand.server.runs.Auth;
 import io.dockhand.server.runs.RunRepository;
@@ -86,8 +90,14 @@ public final class StoreServer implements AutoCloseable {
             BlobStore blobs = new BlobStore(transactions, clock);
             Signals signals = new Signals();
             Auth auth = new Auth(token);
+            FacadeQueues queues = new FacadeQueues(transactions, clock);
+            JobRepository jobs = new JobRepository(transactions, clock, queues);
+            runs.workSource(jobs);
+            runs.onEnd(jobs);
             web.register(new NodesService(nodes, runs, transactions, work.lease(), auth))
                     .register(new RunsService(runs, nodes, blobs, work, auth, signals))
+                    .register(new JobsService(jobs, runs, auth, signals))
+                    .register(new QueueFacade(queues, jobs, auth, signals))
                     // the listener's limit must let a context of the largest size through; routes check their own
                     .minPayloadSize(work.maxContextBytes() + 1024 * 1024);
             WebApp server = web.feature(io.helidon.openapi.OpenApiFeature.create(config.get("openapi")), "/openapi")

@@ -266,7 +266,7 @@ abstract class AbstractNodesAndRunsTest {
         io.dockhand.server.runs.RunRepository runs = new io.dockhand.server.runs.RunRepository(transactions,
                 java.time.Clock.systemUTC());
         source.lose.set(1);
-        assertThat(runs.claim("n-retry", Duration.ofSeconds(30)).orElseThrow().id()).isEqualTo(first);
+        assertThat(runs.claim("n-retry", Duration.ofSeconds(30)).orElseThrow().run().id()).isEqualTo(first);
         assertThat(run(second).get("state").asText()).isEqualTo("queued");
         assertThat(run(first).get("state").asText()).isEqualTo("assigned");
         work.post("/api/v1/runs/" + first + "/cancel");

@@ -42,6 +42,16 @@ public class ProblemException extends RuntimeException {
         return status;
     }
 
+    /** The problem type's slug. */
+    public String slug() {
+        return slug;
+    }
+
+    /** The problem's title. */
+    public String title() {
+        return title;
+    }
+
     /** The problem document for a request on {@code instance}. */
     public Problem toProblem(String instance) {
         return Problem.of(slug, title, status, getMessage(), instance);

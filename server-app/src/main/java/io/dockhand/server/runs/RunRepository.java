@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.dockhand.api.GitSource;
 import io.dockhand.api.HeartbeatAnswer;
 import io.dockhand.api.LogAppend;
 import io.dockhand.api.LogEntry;
@@ -23,6 +24,7 @@ import io.dockhand.api.NodeHeartbeat;
 import io.dockhand.api.Run;
 import io.dockhand.api.RunReport;
 import io.dockhand.api.RunState;
+import io.dockhand.api.TaskRef;
 import io.dockhand.server.db.Micros;
 import io.dockhand.server.db.Transactions;
 import io.dockhand.web.Json;
@@ -41,22 +43,63 @@ public final class RunRepository {
     private static final String COLUMNS = "id, state, node, pinned, context, context_bytes, dockerfile, command, env,"
             + " cpus, memory_bytes, timeout_seconds, attempt, max_attempts, exit_code, reason, image_id,"
             + " cancel_requested, log_bytes, created_us, assigned_us, building_us, running_us, finished_us, seq,"
-            + " lease_until_us, log_truncated";
+            + " lease_until_us, log_truncated, git_repo, git_ref, git_commit, lease_seconds, project, task_id";
 
     private final Transactions transactions;
     private final Clock clock;
+    private volatile WorkSource workSource = (c, node, token, now) -> Optional.empty();
+    private volatile RunEnds ends = (c, run) -> { };
 
     public RunRepository(Transactions transactions, Clock clock) {
         this.transactions = transactions;
         this.clock = clock;
     }
 
-    Transactions transactions() {
+    public Transactions transactions() {
         return transactions;
     }
 
-    /** A run as stored, with what the API does not show. */
-    record Row(Run run, long seq, Long leaseUntilUs, boolean logTruncated) {
+    /**
+     * Where a claim finds work when no run is queued for the claiming node: job tasks (issue 12). It creates the
+     * run it hands out, already {@code assigned} to the node with {@code claimToken}, in the claim's transaction.
+     */
+    @FunctionalInterface
+    public interface WorkSource {
+        Optional<UUID> claim(Connection c, String node, String claimToken, long nowUs) throws SQLException;
+    }
+
+    /** What is told, inside the run's transaction, when a run reaches its final state. */
+    @FunctionalInterface
+    public interface RunEnds {
+        void ended(Connection c, Run run) throws SQLException;
+    }
+
+    /** Sets where claims find work beyond the node's own queued runs. */
+    public void workSource(WorkSource source) {
+        this.workSource = source;
+    }
+
+    /** Sets who is told of runs that end. */
+    public void onEnd(RunEnds listener) {
+        this.ends = listener;
+    }
+
+    /** Tells the listener that the run just ended, in the transaction that ended it. */
+    void ended(Connection c, UUID id) throws SQLException {
+        ends.ended(c, find(c, id, false).orElseThrow().run());
+    }
+
+    /**
+     * A run as stored, with what the API does not show.
+     *
+     * @param leaseSeconds the run's own lease (a job task's project's), null for the store's
+     */
+    public record Row(Run run, long seq, Long leaseUntilUs, boolean logTruncated, Long leaseSeconds) {
+
+        /** The lease the run's claims and heartbeats get. */
+        public Duration lease(Duration storeLease) {
+            return leaseSeconds == null ? storeLease : Duration.ofSeconds(leaseSeconds);
+        }
     }
 
     /** What a new run is. */
@@ -145,7 +188,7 @@ public final class RunRepository {
         return ids.isEmpty() ? Optional.empty() : find(ids.get(0));
     }
 
-    static Optional<Row> find(Connection c, UUID id, boolean lock) throws SQLException {
+    public static Optional<Row> find(Connection c, UUID id, boolean lock) throws SQLException {
         try (PreparedStatement find = c.prepareStatement("SELECT " + COLUMNS + " FROM runs WHERE id = ?"
                 + (lock ? " FOR UPDATE" : ""))) {
             find.setObject(1, id);
@@ -155,7 +198,7 @@ public final class RunRepository {
         }
     }
 
-    static Optional<UUID> uuid(String id) {
+    public static Optional<UUID> uuid(String id) {
         try {
             UUID uuid = UUID.fromString(id);
             return uuid.toString().equalsIgnoreCase(id) ? Optional.of(uuid) : Optional.empty();
@@ -170,10 +213,13 @@ public final class RunRepository {
                 rs.getDouble(10), rs.getLong(11), rs.getLong(12), rs.getInt(13), rs.getInt(14),
                 (Integer) nullable(rs, 15, rs.getInt(15)), rs.getString(16), rs.getString(17), rs.getBoolean(18),
                 rs.getLong(19), instant(rs, 20), instant(rs, 21), instant(rs, 22), instant(rs, 23), instant(rs, 24),
-                null, null);
+                rs.getString(28) == null ? null : new GitSource(rs.getString(28), rs.getString(29), rs.getString(30)),
+                rs.getString(32) == null ? null : new TaskRef(rs.getString(32), rs.getString(33)));
         long lease = rs.getLong(26);
         Long leaseUntil = rs.wasNull() ? null : lease;
-        return new Row(run, rs.getLong(25), leaseUntil, rs.getBoolean(27));
+        long own = rs.getLong(31);
+        Long leaseSeconds = rs.wasNull() ? null : own;
+        return new Row(run, rs.getLong(25), leaseUntil, rs.getBoolean(27), leaseSeconds);
     }
 
     private static Object nullable(ResultSet rs, int column, Object value) throws SQLException {
@@ -186,11 +232,11 @@ public final class RunRepository {
                                                           Math.floorMod(us, 1_000_000L) * 1_000L);
     }
 
-    static Instant instant(long us) {
+    public static Instant instant(long us) {
         return Instant.ofEpochSecond(Math.floorDiv(us, 1_000_000L), Math.floorMod(us, 1_000_000L) * 1_000L);
     }
 
-    private static String json(Object value) {
+    public static String json(Object value) {
         try {
             return Json.MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
@@ -198,7 +244,7 @@ public final class RunRepository {
         }
     }
 
-    private static List<String> list(String json) {
+    public static List<String> list(String json) {
         try {
             return Json.MAPPER.readValue(json, new TypeReference<List<String>>() { });
         } catch (JsonProcessingException e) {
@@ -206,7 +252,7 @@ public final class RunRepository {
         }
     }
 
-    private static Map<String, String> map(String json) {
+    public static Map<String, String> map(String json) {
         try {
             return Json.MAPPER.readValue(json, new TypeReference<LinkedHashMap<String, String>>() { });
         } catch (JsonProcessingException e) {
@@ -214,7 +260,7 @@ public final class RunRepository {
         }
     }
 
-    static void event(Connection c, UUID run, int attempt, String node, RunState state, boolean accepted,
+    public static void event(Connection c, UUID run, int attempt, String node, RunState state, boolean accepted,
                       String detail, Long reportedUs, long now) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO run_events (run_id, attempt, node, state,"
                 + " accepted, detail, reported_us, recorded_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -256,8 +302,11 @@ public final class RunRepository {
 
     // ---- claim -------------------------------------------------------------------------------------------------
 
-    /** Claims the oldest run queued for the node, if any: a conditional update, so one claimer gets it. */
-    public Optional<Run> claim(String node, Duration lease) {
+    /**
+     * Claims the oldest run queued for the node, if any: a conditional update, so one claimer gets it; else what
+     * the {@link WorkSource} hands out (a job task's attempt).
+     */
+    public Optional<Row> claim(String node, Duration lease) {
         // chosen once: a retry of the transaction after a lost commit acknowledgement finds what it claimed
         String token = UUID.randomUUID().toString();
         return transactions.run(c -> {
@@ -265,7 +314,7 @@ public final class RunRepository {
                 mine.setString(1, token);
                 try (ResultSet rs = mine.executeQuery()) {
                     if (rs.next()) {
-                        return Optional.of(find(c, rs.getObject(1, UUID.class), false).orElseThrow().run());
+                        return Optional.of(find(c, rs.getObject(1, UUID.class), false).orElseThrow());
                     }
                 }
             }
@@ -290,13 +339,17 @@ public final class RunRepository {
                     take.setObject(4, id);
                     take.setString(5, node);
                     if (take.executeUpdate() == 1) {
-                        Run run = find(c, id, false).orElseThrow().run();
-                        event(c, id, run.attempt(), node, RunState.ASSIGNED, true, "claimed", null, now);
-                        return Optional.of(run);
+                        Row row = find(c, id, false).orElseThrow();
+                        event(c, id, row.run().attempt(), node, RunState.ASSIGNED, true, "claimed", null, now);
+                        return Optional.of(row);
                     }
                 }
             }
-            return Optional.<Run>empty();
+            Optional<UUID> task = workSource.claim(c, node, token, now);
+            if (task.isPresent()) {
+                return Optional.of(find(c, task.get(), false).orElseThrow());
+            }
+            return Optional.<Row>empty();
         });
     }
 
@@ -315,12 +368,15 @@ public final class RunRepository {
                 }
                 continue;
             }
-            try (PreparedStatement extend = c.prepareStatement("UPDATE runs SET lease_until_us = ? WHERE id = ?"
+            // a job task's attempt has its project's lease
+            try (PreparedStatement extend = c.prepareStatement("UPDATE runs SET lease_until_us = CASE WHEN"
+                    + " lease_seconds IS NULL THEN ? ELSE ? + lease_seconds * 1000000 END WHERE id = ?"
                     + " AND node = ? AND attempt = ? AND state IN " + IN_PROGRESS)) {
                 extend.setLong(1, now + lease.toNanos() / 1000);
-                extend.setObject(2, id.get());
-                extend.setString(3, node);
-                extend.setInt(4, held.attempt());
+                extend.setLong(2, now);
+                extend.setObject(3, id.get());
+                extend.setString(4, node);
+                extend.setInt(5, held.attempt());
                 if (extend.executeUpdate() == 0) {
                     stop.add(new HeartbeatAnswer.Stop(held.runId(), held.attempt(), "lease-lost"));
                     continue;
@@ -359,7 +415,7 @@ public final class RunRepository {
     }
 
     /** The outcome of a report: the run now, or the problem the reporter gets (the report is recorded either way). */
-    record Outcome(Run run, ProblemException refused) {
+    public record Outcome(Run run, ProblemException refused) {
     }
 
     Optional<Outcome> report(String runId, RunReport report) {
@@ -394,8 +450,8 @@ public final class RunRepository {
             boolean fin = report.state().isFinal();
             try (PreparedStatement update = c.prepareStatement("UPDATE runs SET state = ?, " + column + " = ?,"
                     + " image_id = COALESCE(?, image_id), exit_code = COALESCE(?, exit_code),"
-                    + " reason = COALESCE(?, reason)" + (fin ? ", lease_until_us = NULL" : "")
-                    + " WHERE id = ? AND state = ? AND attempt = ?")) {
+                    + " reason = COALESCE(?, reason), git_commit = COALESCE(?, git_commit)"
+                    + (fin ? ", lease_until_us = NULL" : "") + " WHERE id = ? AND state = ? AND attempt = ?")) {
                 update.setString(1, report.state().wire());
                 update.setLong(2, now);
                 update.setString(3, report.imageId() == null ? null : Texts.printable(report.imageId(), 250));
@@ -405,12 +461,17 @@ public final class RunRepository {
                     update.setInt(4, report.exitCode());
                 }
                 update.setString(5, report.reason() == null ? null : Texts.printable(report.reason(), 3900));
-                update.setObject(6, id);
-                update.setString(7, run.state().wire());
-                update.setInt(8, run.attempt());
+                update.setString(6, report.commit() == null || run.git() == null ? null
+                        : Texts.printable(report.commit(), 64));
+                update.setObject(7, id);
+                update.setString(8, run.state().wire());
+                update.setInt(9, run.attempt());
                 update.executeUpdate();
             }
             event(c, id, report.attempt(), report.node(), report.state(), true, report.reason(), at, now);
+            if (fin) {
+                ended(c, id);
+            }
             return Optional.of(new Outcome(find(c, id, false).orElseThrow().run(), null));
         });
     }
@@ -424,7 +485,7 @@ public final class RunRepository {
         };
     }
 
-    static ProblemException conflict(String slug, String title, String detail) {
+    public static ProblemException conflict(String slug, String title, String detail) {
         return new ProblemException(409, slug, title, detail);
     }
 
@@ -436,7 +497,7 @@ public final class RunRepository {
 
     // ---- cancel ------------------------------------------------------------------------------------------------
 
-    Optional<Outcome> cancel(String runId) {
+    public Optional<Outcome> cancel(String runId) {
         return onLockedRun(runId, (c, id, found) -> {
             Run run = found.run();
             long now = now();
@@ -453,6 +514,7 @@ public final class RunRepository {
                     update.executeUpdate();
                 }
                 event(c, id, run.attempt(), null, RunState.CANCELLED, true, "cancelled by a user", null, now);
+                ended(c, id);
             } else {
                 try (PreparedStatement update = c.prepareStatement("UPDATE runs SET cancel_requested = TRUE"
                         + " WHERE id = ?")) {

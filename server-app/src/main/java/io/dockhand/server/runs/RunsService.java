@@ -120,10 +120,10 @@ public final class RunsService implements Routes.Resource {
     }
 
     /** What env values read without the cluster token show. */
-    static final String HIDDEN = "******";
+    public static final String HIDDEN = "******";
 
     /** The run as a reader may see it: without the cluster token, env keys with every value hidden. */
-    static Run visible(Run run, boolean token) {
+    public static Run visible(Run run, boolean token) {
         if (token || run.env() == null || run.env().isEmpty()) {
             return run;
         }
@@ -140,7 +140,7 @@ public final class RunsService implements Routes.Resource {
         return new ProblemException(404, "run-not-found", "Run not found", "No run '" + printable(id) + "'.");
     }
 
-    private static ProblemException invalidParameter(String name, String detail) {
+    public static ProblemException invalidParameter(String name, String detail) {
         return ProblemException.badRequest("invalid-parameter", name + ": " + detail);
     }
 
@@ -148,7 +148,7 @@ public final class RunsService implements Routes.Resource {
         return new ProblemException(422, "limits-out-of-range", "Unprocessable content", detail);
     }
 
-    private static void onlyKnown(Parameters params, Set<String> known, String route) {
+    public static void onlyKnown(Parameters params, Set<String> known, String route) {
         for (String name : params.names()) {
             if (!known.contains(name)) {
                 throw ProblemException.badRequest("unknown-parameter", "Unknown query parameter '" + printable(name)
@@ -157,7 +157,7 @@ public final class RunsService implements Routes.Resource {
         }
     }
 
-    private static Optional<String> single(Parameters params, String name) {
+    public static Optional<String> single(Parameters params, String name) {
         if (!params.contains(name)) {
             return Optional.empty();
         }
@@ -476,9 +476,9 @@ public final class RunsService implements Routes.Resource {
         }
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
-            Optional<Run> run = runs.claim(node, settings.lease());
+            Optional<RunRepository.Row> run = runs.claim(node, settings.lease());
             if (run.isPresent()) {
-                sendJson(res, 200, json(new Claim(run.get(), settings.lease().toSeconds())));
+                sendJson(res, 200, json(new Claim(run.get().run(), run.get().lease(settings.lease()).toSeconds())));
                 return;
             }
             long left = (deadline - System.nanoTime()) / 1_000_000;
@@ -511,6 +511,10 @@ public final class RunsService implements Routes.Resource {
         Run run = row(req).run();
         if (!run.state().isInProgress() || !run.node().equals(node) || run.attempt() != attempt) {
             throw RunRepository.leaseLost(run, node, attempt);
+        }
+        if (run.git() != null) {
+            throw RunRepository.conflict("no-context", "No uploaded context", "Run " + run.id() + " builds the git"
+                    + " repository " + printable(run.git().repo()) + ": its agent clones it.");
         }
         long[] blob = blobs.describe(run.context()).orElseThrow(() -> new ProblemException(404, "context-not-found",
                 "Context not found", "The run's build context " + run.context() + " is no longer stored."));
@@ -549,6 +553,7 @@ public final class RunsService implements Routes.Resource {
         }
         if (outcome.run().state().isFinal()) {
             signals.logStored();
+            signals.resultStored();
         }
         sendJson(res, 200, json(outcome.run()));
     }

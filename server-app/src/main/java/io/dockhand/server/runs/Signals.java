@@ -13,14 +13,25 @@ public final class Signals {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final Condition logs = lock.newCondition();
+    private final Condition results = lock.newCondition();
     private volatile boolean closed;
 
-    void workQueued() {
+    public void workQueued() {
         signal(work);
     }
 
     void logStored() {
         signal(logs);
+    }
+
+    /** A task's result went to Done on this replica. */
+    public void resultStored() {
+        signal(results);
+    }
+
+    /** Waits up to {@code millis} for a result stored on this replica. */
+    public void awaitResult(long millis) {
+        await(results, millis);
     }
 
     void awaitWork(long millis) {
@@ -32,7 +43,7 @@ public final class Signals {
     }
 
     /** Whether the server is closing: waiters stop. */
-    boolean closed() {
+    public boolean closed() {
         return closed || Thread.currentThread().isInterrupted();
     }
 
@@ -41,6 +52,7 @@ public final class Signals {
         closed = true;
         workQueued();
         logStored();
+        resultStored();
     }
 
     private void signal(Condition condition) {

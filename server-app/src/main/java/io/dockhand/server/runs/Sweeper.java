@@ -59,6 +59,7 @@ public final class Sweeper implements Runnable {
             if (changed > 0) {
                 signals.workQueued();
                 signals.logStored();
+                signals.resultStored();
             }
         } catch (RuntimeException e) {
             refresh = true;
@@ -142,6 +143,9 @@ public final class Sweeper implements Runnable {
                     }
                 }
                 RunRepository.event(c, run.id(), run.attempt(), run.node(), to, true, reason, null, now);
+                if (to != RunState.QUEUED) {
+                    runs.ended(c, run.id());
+                }
                 return true;
             });
             changed += done ? 1 : 0;

@@ -1,11 +1,11 @@
 package io.dockhand.server.runs;
 
 /** Text fit for a problem's detail: control characters replaced, cut short. */
-final class Texts {
+public final class Texts {
     private Texts() {
     }
 
-    static String printable(String text, int max) {
+    public static String printable(String text, int max) {
         StringBuilder out = new StringBuilder(Math.min(text.length(), max + 1));
         for (int i = 0; i < text.length() && out.length() < max; i++) {
             char ch = text.charAt(i);
