@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "retry", mixinStandardHelpOptions = true, versionProvider = ClientCommand.Version.class,
          description = {"Puts the named tasks (none named: every dead or cancelled task of PROJECT) back on its "
                  + "ToDo, with a fresh set of attempts; their results leave Done until they end again. A named task "
-                 + "that is not dead or cancelled is refused. Needs the cluster token."})
+                 + "that is not dead or cancelled is left as it is; an unknown one is an error, and then nothing is "
+                 + "retried. Needs the cluster token."})
 final class JobRetryCommand implements Callable<Integer> {
     @ParentCommand
     JobsCommand jobs;
@@ -43,7 +44,7 @@ final class JobRetryCommand implements Callable<Integer> {
         String token = ClusterToken.find(jobs.client.session());
         try (FailoverClient http = jobs.client.server(settings)) {
             return JobCancelCommand.counted(new JobsApi(http).retry(project, tasks, token), "retried", project,
-                                            spec, settings);
+                                            tasks, "not dead or cancelled", spec, settings);
         }
     }
 }

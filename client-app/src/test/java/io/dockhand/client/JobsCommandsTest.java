@@ -266,6 +266,10 @@ class JobsCommandsTest {
         assertThat(json(client("jobs", "task", p, dead, "--format", "json")).get("state").asText())
                 .isEqualTo("ready");
         assertThat(json(client("jobs", "status", p, "--format", "json")).get("finished").asLong()).isZero();
+        Cli.Result notDead = client("jobs", "retry", p, dead);
+        assertThat(notDead.code()).isZero();
+        assertThat(notDead.out()).isEqualTo("retried 0 tasks of " + p + "\n");
+        assertThat(notDead.err()).isEqualTo("(1 of the tasks named was left as it was: not dead or cancelled)\n");
 
         Cli.Result one = client("jobs", "cancel", p, "y");
         assertThat(one.out()).isEqualTo("cancelled 1 task of " + p + "\n");
@@ -273,6 +277,9 @@ class JobsCommandsTest {
         assertThat(shown.out()).containsPattern("state +cancelled\n");
         Cli.Result rest = client("jobs", "cancel", p);
         assertThat(rest.out()).isEqualTo("cancelled 2 tasks of " + p + "\n");
+        Cli.Result finished = client("jobs", "cancel", p, "x", "y", "z");
+        assertThat(finished.out()).isEqualTo("cancelled 0 tasks of " + p + "\n");
+        assertThat(finished.err()).isEqualTo("(3 of the tasks named were left as they were: already finished)\n");
 
         Cli.Result results = client("jobs", "results", p);
         assertThat(results.code()).isEqualTo(1);
