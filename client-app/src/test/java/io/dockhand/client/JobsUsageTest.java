@@ -185,6 +185,56 @@ class JobsUsageTest {
     }
 
     @Test
+    void tasksAreSentWhileTheInputIsStillBeingWritten() throws Exception {
+        java.io.PipedOutputStream writer = new java.io.PipedOutputStream();
+        java.io.PipedInputStream stdin = new java.io.PipedInputStream(writer, 1 << 20);
+        Session session = new Session(env(store.url()), stdin, false, false, dir.resolve("no-route-table"), dir,
+                                      io.dockhand.client.http.Resolver.SYSTEM, null);
+        java.util.concurrent.atomic.AtomicReference<Cli.Result> result = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread command = Thread.ofPlatform().start(() -> result.set(Cli.run(session, "jobs", "submit", "demo",
+                                                                             "--tasks", "-")));
+        StringBuilder all = new StringBuilder();
+        for (int i = 1; i <= 3000; i++) {
+            all.append(task(i)).append('\n');
+        }
+        writer.write(all.toString().getBytes(StandardCharsets.UTF_8));
+        writer.flush();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (store.received.get() < 64 << 10 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(store.received.get()).as("bytes the store had while stdin was still open").isGreaterThanOrEqualTo(
+                64 << 10);
+        assertThat(command.isAlive()).isTrue();
+        String last = task(3001) + "\n";
+        writer.write(last.getBytes(StandardCharsets.UTF_8));
+        writer.close();
+        command.join(30_000);
+
+        assertThat(result.get().code()).as(result.get().err()).isZero();
+        assertThat(result.get().out()).isEqualTo("submitted 3001 tasks to demo (3001 new, 0 already there)\n");
+        assertThat(store.requests.getFirst().body()).isEqualTo(all + last);
+    }
+
+    @Test
+    void moreThanAHundredThousandTasksStopTheUploadSoNothingIsStored() throws Exception {
+        Path file = dir.resolve("many.jsonl");
+        try (var out = Files.newBufferedWriter(file)) {
+            for (int i = 1; i <= TaskLines.MAX_TASKS + 1; i++) {
+                out.write(task(i));
+                out.write('\n');
+            }
+        }
+
+        Cli.Result r = client("jobs", "submit", "p", "--tasks", file.toString());
+
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("error: " + file + " holds more than 100000 tasks, the most one request "
+                + "takes; split it; nothing was submitted\n");
+        assertThat(store.completeBodies()).isEmpty();
+    }
+
+    @Test
     void aTasksFileOnStdinIsSentTooAndAProblemsDetailIsOneLine() throws Exception {
         String lines = task(1) + "\n" + task(2) + "\n";
         Cli.Result r = Cli.run(Cli.session(env(store.url()), lines, dir), "jobs", "submit", "demo", "--tasks", "-");
@@ -252,6 +302,8 @@ class JobsUsageTest {
      */
     static final class Recorder implements AutoCloseable {
         final List<Request> requests = new CopyOnWriteArrayList<>();
+        /** The body bytes read so far, over every request. */
+        final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
         volatile String problem;
         private final HttpServer server;
 
@@ -272,7 +324,13 @@ class JobsUsageTest {
         private void handle(HttpExchange exchange) throws IOException {
             String body;
             try (InputStream in = exchange.getRequestBody()) {
-                body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                byte[] buffer = new byte[8192];
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    bytes.write(buffer, 0, n);
+                    received.addAndGet(n);
+                }
+                body = bytes.toString(StandardCharsets.UTF_8);
             } catch (IOException e) {
                 body = null;
             }
