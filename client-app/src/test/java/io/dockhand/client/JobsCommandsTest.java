@@ -309,6 +309,10 @@ class JobsCommandsTest {
         assertThat(shown.out()).contains("concurrency 2, attempts 4, lease 60s, backoff 10s")
                 .contains("progress     0/0 (0%)");
         assertThat(store.client(noToken, "jobs", "list").out()).containsPattern("\n" + p + " +0 ");
+        Cli.Result none = store.client(noToken, "jobs", "results", p, "--wait");
+        assertThat(none.code()).as(none.err()).isZero();
+        assertThat(none.out()).as("no header without a result").isEqualTo("0 tasks: 0 succeeded, 0 dead, 0 cancelled; "
+                + "exit codes: -\n");
     }
 
     @Test

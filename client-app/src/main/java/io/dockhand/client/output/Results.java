@@ -35,8 +35,8 @@ public final class Results {
         this.format = format;
     }
 
-    /** Prints {@code results} (oldest first) and counts them. */
-    public void print(Iterable<JsonNode> results) {
+    /** Prints {@code results} (a JSON array, oldest first; the table's header with the first) and counts them. */
+    public void print(JsonNode results) {
         for (JsonNode r : results) {
             byTask.put(Runs.text(r, "taskId"), new Outcome(Runs.text(r, "state"),
                                                            r.hasNonNull("exitCode") ? r.get("exitCode").asText()
@@ -48,7 +48,7 @@ public final class Results {
                                   Jobs.orDash(Runs.text(r, "node")), Runs.text(r, "attempt"), output(r)));
             }
         }
-        if (format != Format.JSON) {
+        if (format != Format.JSON && !results.isEmpty()) {
             table.print(out, colors, (column, padded, value) -> column == 1 ? colors.state(padded, value) : padded);
         }
         out.flush();
