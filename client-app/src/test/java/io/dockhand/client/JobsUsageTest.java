@@ -291,6 +291,20 @@ class JobsUsageTest {
                 .isEqualTo("[\"echo\",\"a b\"]");
     }
 
+    @Test
+    void aLongPollMayTakeItsWaitLongerThanTheRequestTimeout() {
+        store.hold = 2500;
+        Cli.Result waited = client("--timeout", "1s", "jobs", "results", "demo", "--wait");
+        assertThat(waited.code()).as(waited.err()).isZero();
+        assertThat(waited.out()).isEqualTo("0 tasks: 0 succeeded, 0 dead, 0 cancelled; exit codes: -\n");
+        assertThat(store.queries).containsExactly("after=0&limit=100&wait=30s");
+
+        Cli.Result now = client("--timeout", "1s", "jobs", "results", "demo");
+        assertThat(now.code()).as("a request that is not a long poll keeps its timeout").isEqualTo(3);
+        assertThat(now.err()).startsWith("error: cannot reach the server: timed out");
+        assertThat(store.queries.getLast()).isEqualTo("after=0&limit=100");
+    }
+
     /** One request as the recorder received it; {@code body} is {@code null} when it did not arrive whole. */
     record Request(String method, String path, String contentType, String authorization, boolean chunked,
                    String body) {
@@ -305,6 +319,9 @@ class JobsUsageTest {
         /** The body bytes read so far, over every request. */
         final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
         volatile String problem;
+        /** How long a results request is held before its (empty, finished) answer, as a long poll is. */
+        volatile long hold;
+        final List<String> queries = new CopyOnWriteArrayList<>();
         private final HttpServer server;
 
         Recorder() throws IOException {
@@ -342,6 +359,16 @@ class JobsUsageTest {
                 exchange.close();
                 return;
             }
+            if (exchange.getRequestURI().getRawPath().endsWith("/results")) {
+                queries.add(exchange.getRequestURI().getRawQuery());
+                try {
+                    Thread.sleep(hold);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                answer(exchange, 200, "{\"results\":[],\"last\":0,\"finished\":true}");
+                return;
+            }
             long tasks = body.lines().filter(l -> !l.isBlank()).count();
             boolean refused = problem != null;
             byte[] answer = (refused ? problem : "{\"accepted\":" + tasks + ",\"created\":" + tasks
@@ -350,6 +377,14 @@ class JobsUsageTest {
                     : "application/json");
             exchange.sendResponseHeaders(refused ? 409 : 200, answer.length);
             exchange.getResponseBody().write(answer);
+            exchange.close();
+        }
+
+        private static void answer(HttpExchange exchange, int status, String json) throws IOException {
+            byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
             exchange.close();
         }
 
