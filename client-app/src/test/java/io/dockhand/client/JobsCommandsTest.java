@@ -140,6 +140,9 @@ class JobsCommandsTest {
         assertThat(many.out()).isEqualTo("submitted 1000 tasks to " + p + " (1000 new, 0 already there)\n");
         Cli.Result again = client("jobs", "submit", p, "--tasks", file.toString());
         assertThat(again.out()).isEqualTo("submitted 1000 tasks to " + p + " (0 new, 1000 already there)\n");
+        JsonNode oneAgain = json(client("jobs", "submit", p, "--repo", REPO, "--ref", "main", "--task-id", "one", "-e",
+                                        "K=V", "--timeout", "5m", "--format", "json", "--", "echo", "a b"));
+        assertThat(oneAgain).isEqualTo(MAPPER.readTree("{\"accepted\":1,\"created\":0,\"existing\":1}"));
 
         JsonNode task = json(client("jobs", "task", p, "one", "--format", "json"));
         assertThat(task.get("command").toString()).isEqualTo("[\"echo\",\"a b\"]");

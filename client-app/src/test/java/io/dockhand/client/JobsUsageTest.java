@@ -164,6 +164,19 @@ class JobsUsageTest {
     }
 
     @Test
+    void aLineOverOneMebibyteIsNamedAndNothingIsStored() throws Exception {
+        String huge = "{\"taskId\":\"t3\",\"repo\":\"r\",\"command\":[\"" + "x".repeat(TaskLines.MAX_LINE) + "\"]}";
+        Path file = file("huge.jsonl", task(1) + "\n" + task(2) + "\n" + huge + "\n" + task(4) + "\n");
+
+        Cli.Result r = client("jobs", "submit", "p", "--tasks", file.toString());
+
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("error: " + file + " line 3: longer than 1 MiB, the most one line may be; "
+                + "nothing was submitted\n");
+        assertThat(store.completeBodies()).isEmpty();
+    }
+
+    @Test
     void aTasksFileIsStreamedAsJsonLinesAsWrittenAndTheAnswerCounted() throws Exception {
         StringBuilder lines = new StringBuilder();
         for (int i = 1; i <= 1000; i++) {
