@@ -52,6 +52,18 @@ public final class Paths {
     public static final String JOB_RETRY = JOB + "/retry";
     /** Cancels unfinished tasks (all, or those named) (cluster token). */
     public static final String JOB_CANCEL = JOB + "/cancel";
+    /** Deployments: {@code POST} deploys a repository (cluster token), {@code GET} lists them. */
+    public static final String DEPLOYMENTS = "/api/v1/deployments";
+    /** One deployment with its history; {@code DELETE} destroys it (cluster token). */
+    public static final String DEPLOYMENT = DEPLOYMENTS + "/{name}";
+    /** Its build log, then its service's output; followed with {@code follow=true}. */
+    public static final String DEPLOYMENT_LOGS = DEPLOYMENT + "/logs";
+    /** Deploys the branch's newest commit (cluster token). */
+    public static final String DEPLOYMENT_UPDATE = DEPLOYMENT + "/update";
+    /** Goes back to the previous image (cluster token). */
+    public static final String DEPLOYMENT_ROLLBACK = DEPLOYMENT + "/rollback";
+    /** The serve run's agent reports what swarm says of the service (cluster token). */
+    public static final String DEPLOYMENT_OBSERVATIONS = DEPLOYMENT + "/observations";
     /** The seed's queue facade: {@code POST} creates a queue. */
     public static final String RABBIT = "/rabbit";
     /** One queue of the facade: {@code POST} puts a message, {@code GET} takes one (204 when empty). */

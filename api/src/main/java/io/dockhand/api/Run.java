@@ -38,11 +38,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param git             where its source comes from when that is a git repository (a job task's attempt), else
  *                        null: its context is then an uploaded one
  * @param task            the job task it is an attempt of, else null
+ * @param deploy          what it does for a deployment (build and push, serve, remove), else null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Run(String id, RunState state, String node, boolean pinned, String context, long contextBytes,
                   String dockerfile, List<String> command, Map<String, String> env, double cpus, long memoryBytes,
                   long timeoutSeconds, int attempt, int maxAttempts, Integer exitCode, String reason, String imageId,
                   boolean cancelRequested, long logBytes, Instant createdAt, Instant assignedAt, Instant buildingAt,
-                  Instant runningAt, Instant finishedAt, GitSource git, TaskRef task) {
+                  Instant runningAt, Instant finishedAt, GitSource git, TaskRef task, RunDeploy deploy) {
 }

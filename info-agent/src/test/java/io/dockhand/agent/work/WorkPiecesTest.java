@@ -87,7 +87,7 @@ class WorkPiecesTest {
 
     private static Run run(double cpus, long memoryBytes) {
         return new Run("r", RunState.ASSIGNED, "n", false, "sha256:c", 1, null, List.of(), Map.of(), cpus,
-                memoryBytes, 0, 1, 1, null, null, null, false, 0, Instant.now(), null, null, null, null, null, null);
+                memoryBytes, 0, 1, 1, null, null, null, false, 0, Instant.now(), null, null, null, null, null, null, null);
     }
 
     @Test

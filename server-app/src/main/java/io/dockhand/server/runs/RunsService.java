@@ -133,7 +133,7 @@ public final class RunsService implements Routes.Resource {
                        run.dockerfile(), run.command(), env, run.cpus(), run.memoryBytes(), run.timeoutSeconds(),
                        run.attempt(), run.maxAttempts(), run.exitCode(), run.reason(), run.imageId(),
                        run.cancelRequested(), run.logBytes(), run.createdAt(), run.assignedAt(), run.buildingAt(),
-                       run.runningAt(), run.finishedAt(), run.git(), run.task());
+                       run.runningAt(), run.finishedAt(), run.git(), run.task(), run.deploy());
     }
 
     private static ProblemException runNotFound(String id) {
@@ -657,6 +657,11 @@ public final class RunsService implements Routes.Resource {
         } catch (IOException | UncheckedIOException e) {
             LOG.log(System.Logger.Level.DEBUG, "A log reader of " + id + " went away", e);
         }
+    }
+
+    /** Writes a run's log as plain text from the start, followed until the run ends when {@code follow}. */
+    public void writeLog(OutputStream out, UUID id, boolean follow, boolean token) throws IOException {
+        stream(out, id, 0, follow, false, token);
     }
 
     private void stream(OutputStream out, UUID id, long offset, boolean follow, boolean sse, boolean token)
