@@ -3,9 +3,8 @@ package io.dockhand.agent.work;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
@@ -169,21 +168,31 @@ final class GitCheckouts {
             String commit = GitRefs.fetch(resolved, temp, timeout);
             Path target = root.resolve(repoKey(resolved.repo()) + "-" + commit);
             deleteTree(temp.resolve(".git"));
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
-                // Another agent sharing the cache (or a cached commit reached through an abbreviation) got there
-                // first: theirs is complete, ours goes.
-                LOG.log(System.Logger.Level.DEBUG, "Checkout " + target + " exists already; using it");
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new GitFailure("clone failed: the git cache " + root + " cannot rename folders atomically");
-            }
+            place(temp, target);
             return target;
         } catch (IOException e) {
             throw new GitFailure("clone failed: cannot write the checkout of " + resolved.repo() + " under " + root
                     + ": " + e.getMessage());
         } finally {
             deleteQuietly(temp);
+        }
+    }
+
+    /**
+     * Renames a complete checkout into place. When the place is taken (another agent sharing the cache, or a commit
+     * reached through an abbreviation, got there first: the kernel's rename refuses a folder that is not empty),
+     * theirs is as complete as ours, which the caller removes.
+     */
+    static void place(Path temp, Path target) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the git cache cannot rename folders atomically", e);
+        } catch (IOException e) {
+            if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw e;
+            }
+            LOG.log(System.Logger.Level.DEBUG, "Checkout " + target + " exists already; using it");
         }
     }
 
@@ -301,7 +310,7 @@ final class GitCheckouts {
     }
 
     private static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> walk = Files.walk(path)) {

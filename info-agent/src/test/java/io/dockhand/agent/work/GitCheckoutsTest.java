@@ -214,6 +214,22 @@ class GitCheckoutsTest {
     }
 
     @Test
+    void keepsTheCheckoutAnotherAgentPutInPlaceFirst() throws IOException {
+        Path theirs = Files.createDirectories(cache.resolve("k-c"));
+        Files.writeString(theirs.resolve("Dockerfile"), "theirs");
+        Path ours = Files.createDirectories(cache.resolve(".tmp-1-x"));
+        Files.writeString(ours.resolve("Dockerfile"), "ours");
+
+        GitCheckouts.place(ours, theirs);
+
+        assertThat(theirs.resolve("Dockerfile")).hasContent("theirs");
+        Path fresh = Files.createDirectories(cache.resolve(".tmp-1-y"));
+        GitCheckouts.place(fresh, cache.resolve("k-d"));
+        assertThat(cache.resolve("k-d")).isDirectory();
+        assertThat(fresh).doesNotExist();
+    }
+
+    @Test
     void removesWhatAnAgentThatDiedLeftHalfWrittenAndNeverUsesIt() throws IOException {
         Path half = Files.createDirectories(cache.resolve(".tmp-2147483646-x/sub"));
         Files.writeString(half.resolve("file"), "half");
