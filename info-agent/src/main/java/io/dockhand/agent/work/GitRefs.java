@@ -8,6 +8,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -28,6 +33,7 @@ import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
 
 import io.dockhand.agent.work.GitCheckouts.GitFailure;
+import io.dockhand.api.Durations;
 
 /**
  * What JGit does for the git checkout cache: resolve a ref against a repository's advertised refs (as
@@ -38,6 +44,8 @@ import io.dockhand.agent.work.GitCheckouts.GitFailure;
  */
 final class GitRefs {
 
+    /** A clone may take this many {@code agent.git.timeout}s in all (each exchange, one). */
+    static final int CLONE_TIMEOUTS = 15;
     /** The ref the fetched commit is kept under in the temporary repository. */
     private static final String CHECKOUT_REF = "refs/dockhand/checkout";
 
@@ -65,7 +73,10 @@ final class GitRefs {
     static Resolved resolve(String repo, String ref, Duration timeout) {
         Map<String, Ref> refs;
         try {
-            refs = Git.lsRemoteRepository().setRemote(repo).setTimeout(seconds(timeout)).callAsMap();
+            refs = limited(repo, timeout, () -> Git.lsRemoteRepository().setRemote(repo)
+                    .setTimeout(seconds(timeout)).callAsMap());
+        } catch (GitFailure e) {
+            throw e;
         } catch (GitAPIException | RuntimeException e) {
             throw GitCheckouts.failure("clone failed: " + repo + ": ", e);
         }
@@ -102,6 +113,44 @@ final class GitRefs {
         throw new GitFailure("unknown ref '" + ref + "' in " + repo);
     }
 
+    /**
+     * Runs one JGit exchange with a repository on a virtual thread of its own, interrupted at the limit. JGit's own
+     * timeout interrupts the thread blocked in a socket read, which a platform thread does not notice (a server
+     * that accepts and never answers held {@code ls-remote} for good); a virtual thread's socket is closed by the
+     * interrupt.
+     */
+    private static <T> T limited(String repo, Duration limit, Callable<T> call) throws GitAPIException {
+        FutureTask<T> task = new FutureTask<>(call);
+        Thread thread = Thread.ofVirtual().name("dockhand-git").start(task);
+        try {
+            return task.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            stop(thread);
+            throw new GitFailure("clone failed: " + repo + ": no answer within " + Durations.format(limit));
+        } catch (InterruptedException e) {
+            stop(thread);
+            Thread.currentThread().interrupt();
+            throw new GitFailure("clone failed: " + repo + ": interrupted");
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case GitAPIException git -> throw git;
+                case RuntimeException runtime -> throw runtime;
+                case Error error -> throw error;
+                default -> throw new GitFailure("clone failed: " + repo + ": " + e.getCause());
+            }
+        }
+    }
+
+    /** Interrupts a JGit exchange (closing its socket) and lets it end before its folder is removed. */
+    private static void stop(Thread thread) {
+        thread.interrupt();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The commit a ref points at (peeled through an annotated tag), as 40 hex digits. */
     private static String id(Ref ref) {
         ObjectId id = ref.getPeeledObjectId() != null ? ref.getPeeledObjectId() : ref.getObjectId();
@@ -125,19 +174,21 @@ final class GitRefs {
             config.save();
             ObjectId commit;
             if (resolved.refName() != null) {
-                git.fetch().setRemote(resolved.repo()).setTimeout(seconds(timeout)).setTagOpt(TagOpt.NO_TAGS)
+                limited(resolved.repo(), timeout.multipliedBy(CLONE_TIMEOUTS), () -> git.fetch()
+                        .setRemote(resolved.repo()).setTimeout(seconds(timeout)).setTagOpt(TagOpt.NO_TAGS)
                         .setDepth(1).setRefSpecs(new RefSpec("+" + resolved.refName() + ":" + CHECKOUT_REF))
-                        .call();
+                        .call());
                 commit = repository.resolve(CHECKOUT_REF + "^{commit}");
                 if (commit == null) {
                     throw new GitFailure("unknown ref '" + resolved.describe() + "' in " + resolved.repo()
                             + " (it does not name a commit)");
                 }
             } else {
-                git.fetch().setRemote(resolved.repo()).setTimeout(seconds(timeout)).setTagOpt(TagOpt.NO_TAGS)
+                limited(resolved.repo(), timeout.multipliedBy(CLONE_TIMEOUTS), () -> git.fetch()
+                        .setRemote(resolved.repo()).setTimeout(seconds(timeout)).setTagOpt(TagOpt.NO_TAGS)
                         .setRefSpecs(new RefSpec("+refs/heads/*:refs/dockhand/heads/*"),
                                      new RefSpec("+refs/tags/*:refs/dockhand/tags/*"))
-                        .call();
+                        .call());
                 commit = findCommit(repository, resolved);
             }
             checkout(repository, commit);

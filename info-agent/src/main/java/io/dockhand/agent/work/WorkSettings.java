@@ -35,8 +35,9 @@ import io.helidon.config.Config;
  *                      its checkouts
  * @param gitKeep       how many git checkouts it keeps at most, the most recently used ({@code agent.git.keep},
  *                      20); older ones are removed after each new clone, never one a run is using
- * @param gitTimeout    how long one exchange with a git repository may stall before the clone fails
- *                      ({@code agent.git.timeout}, 2m)
+ * @param gitTimeout    how long asking a git repository for its refs may take, and a read of a clone may stall,
+ *                      before the run fails ({@code agent.git.timeout}, 2m); a whole clone may take 15 times as
+ *                      long
  */
 public record WorkSettings(String node, String address, Duration heartbeat, boolean enabled, int slots,
                            Duration claimWait, int imagesKeep, Duration imagesMaxIdle, Duration stopGrace,

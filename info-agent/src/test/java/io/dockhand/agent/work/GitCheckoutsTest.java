@@ -273,6 +273,32 @@ class GitCheckoutsTest {
                 .hasMessage("unknown ref 'HEAD' in " + repos.url("empty") + " (the repository has no commits)");
     }
 
+    @Test
+    void givesUpOnARepositoryThatAcceptsButNeverAnswersWithinItsTimeout() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0)) {
+            List<java.net.Socket> accepted = Collections.synchronizedList(new ArrayList<>());
+            Thread acceptor = Thread.ofVirtual().start(() -> {
+                while (!silent.isClosed()) {
+                    try {
+                        accepted.add(silent.accept());
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            String mute = "git://127.0.0.1:" + silent.getLocalPort() + "/app.git";
+            GitCheckouts checkouts = new GitCheckouts(cache, 20, Duration.ofSeconds(2));
+            Instant began = Instant.now();
+            assertThatThrownBy(() -> checkouts.resolve(mute, null)).isInstanceOf(GitFailure.class)
+                    .hasMessageStartingWith("clone failed: " + mute + ": ");
+            assertThat(Duration.between(began, Instant.now())).isLessThan(Duration.ofSeconds(10));
+            acceptor.interrupt();
+            for (java.net.Socket socket : accepted) {
+                socket.close();
+            }
+        }
+    }
+
     private void age(Path dir, int seconds) throws IOException {
         Files.setLastModifiedTime(dir, FileTime.from(Instant.now().minusSeconds(seconds)));
     }
