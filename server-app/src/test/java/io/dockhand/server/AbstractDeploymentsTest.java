@@ -39,7 +39,7 @@ abstract class AbstractDeploymentsTest {
         Files.writeString(tokenFile, TOKEN + "\n");
         Map<String, String> store = new HashMap<>(database.storeConfig());
         store.put("tokenfile", tokenFile.toString());
-        store.put("nodes.downafter", "2s");
+        store.put("nodes.downafter", "30s");
         store.put("runs.lease", "2s");
         store.put("deployments.registry", "127.0.0.1:15000");
         server = StoreServer.start(StoreServerExtension.config(store));
@@ -293,7 +293,15 @@ abstract class AbstractDeploymentsTest {
         work.heartbeat("d-worker3", null, "worker");
         assertThat(deploy(repo, null).status()).isEqualTo(201);
         build(name, "d-worker3");
-        JsonNode serve = claimDeploy("d-mgr-a", "manager", name, "serve");
+        // a manager whose slots are busy still takes deployment runs, and only those, with only=managed
+        assertThat(work.heartbeat("d-mgr-a", null, "manager").status()).isEqualTo(200);
+        assertThat(work.submit("?node=d-mgr-a", WorkClient.context("busy")).status()).isEqualTo(201);
+        Http.Answer managed = work.post("/api/v1/nodes/d-mgr-a/claim?wait=2s&only=managed");
+        assertThat(managed.status()).as(managed.body()).isEqualTo(200);
+        JsonNode serve = managed.json().get("run");
+        assertThat(serve.get("deploy").get("op").asText()).isEqualTo("serve");
+        assertThat(serve.get("deploy").get("deployment").asText()).isEqualTo(name);
+        assertProblem(work.post("/api/v1/nodes/d-mgr-a/claim?only=all"), 400, "invalid-parameter", "managed");
         report(serve, "d-mgr-a", "running", null);
         // d-mgr-a goes silent: its lease (2 s) expires, the run is queued for any manager again
         JsonNode again = claimDeploy("d-mgr-b", "manager", name, "serve");
