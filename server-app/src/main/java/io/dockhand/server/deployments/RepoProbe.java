@@ -18,13 +18,13 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import io.dockhand.server.runs.Texts;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.JGitInternalException;
+import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
@@ -32,11 +32,13 @@ import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.ProgressMonitor;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.util.FileUtils;
 
 /**
  * What the store asks a git repository before it accepts a deployment, with JGit and no working tree: which commit
@@ -211,6 +213,9 @@ public final class RepoProbe {
             throws GitAPIException, IOException {
         Path dir = Files.createTempDirectory("dockhand-probe");
         try (Git git = Git.init().setBare(true).setDirectory(dir.toFile()).call()) {
+            StoredConfig config = git.getRepository().getConfig();
+            config.setInt(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTO, 0);
+            config.save(); // no background gc in a folder about to be deleted
             git.fetch().setRemote(repo).setTimeout(seconds()).setTagOpt(TagOpt.NO_TAGS).setDepth(1)
                     .setProgressMonitor(new Deadline(limit)).setRefSpecs(new RefSpec("+" + source + ":" + PROBE_REF))
                     .call();
@@ -320,16 +325,15 @@ public final class RepoProbe {
         return (int) Math.max(1, limit.toSeconds());
     }
 
+    /** Deletes a temporary repository, best effort: a folder left behind is no reason to fail the answer. */
     private static void delete(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+        for (int attempt = 0; attempt < 3 && Files.exists(dir); attempt++) {
+            try {
+                // JGit's own delete: retries what a file vanishing or appearing during the walk made fail
+                FileUtils.delete(dir.toFile(), FileUtils.RECURSIVE | FileUtils.RETRY | FileUtils.SKIP_MISSING);
+            } catch (IOException e) {
+                // the next attempt, if the folder is still there
             }
-        } catch (IOException e) {
-            // best effort: a temporary folder left behind is no reason to fail the answer
         }
     }
 
