@@ -192,7 +192,8 @@ public final class RepoProbe {
      * @throws TooLarge      when the file is larger than {@link #MAX_FILE}
      */
     public Optional<RepoFile> read(String repo, String commitOrBranch, List<String> files) {
-        String want = commitOrBranch.toLowerCase(Locale.ROOT);
+        String lower = commitOrBranch.toLowerCase(Locale.ROOT);
+        String want = COMMIT.matcher(lower).matches() ? lower : commitOrBranch; // branch names keep their case
         String source;
         if (COMMIT.matcher(want).matches()) {
             source = lsRemote(repo).values().stream()

@@ -48,6 +48,8 @@ class RepoProbeTest {
         repos.commit("trunk", "trunk", Map.of("dockhand.toml", "x".repeat(RepoProbe.MAX_FILE + 1)));
         repos.head("trunk", "trunk");
         repos.create("empty");
+        repos.create("cased");
+        repos.commit("cased", "Release-1", Map.of("dockhand.toml", "[app]\nname = \"cased\"\n"));
     }
 
     @AfterAll
@@ -146,6 +148,15 @@ class RepoProbeTest {
             assertThat(file.path()).isEqualTo("dockhand.toml");
             assertThat(file.commit()).isEqualTo(devCommit);
         });
+    }
+
+    @Test
+    void readsABranchWhoseNameHasCapitals() {
+        assertThat(PROBE.read(repos.url("cased"), "Release-1", MANIFESTS).orElseThrow().text())
+                .isEqualTo("[app]\nname = \"cased\"\n");
+        assertThatThrownBy(() -> PROBE.read(repos.url("cased"), "release-1", MANIFESTS))
+                .isInstanceOf(RepoProbe.UnknownBranch.class)
+                .hasMessageEndingWith("; it has Release-1");
     }
 
     @Test
