@@ -12,8 +12,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param tag            the tag it pushes (the commit's first 12 hex digits)
  * @param dockerfileText the preset's Dockerfile for the manifest's lang, null to build the repository's own
  * @param service        the service (serve and remove)
+ * @param keepTags       a build: the tags of the repository to keep after the push (the app's last
+ *                       {@code store.deployments.keep} images, the running and previous ones among them); the
+ *                       agent deletes every other tag's manifest from the registry, whose garbage collection then
+ *                       reclaims the space
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunDeploy(String deployment, String op, String repository, String tag, String dockerfileText,
-                        ServiceSpec service) {
+                        ServiceSpec service, java.util.List<String> keepTags) {
 }

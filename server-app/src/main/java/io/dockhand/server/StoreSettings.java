@@ -91,6 +91,33 @@ public record StoreSettings(String url, String user, String password, int poolSi
                         positive("runs.contextretention", workDuration(store, "runs.contextretention", "7d")));
     }
 
+    /**
+     * How deployments are made ({@code store.deployments.*}).
+     *
+     * @param registry      where every node's engine reaches the registry ({@code registry}, 127.0.0.1:5000)
+     * @param publish       how an app's port is published on every node: {@code gateway} (a global gateway
+     *                      service in host mode, no IPVS needed; the default) or {@code ingress} (the routing mesh)
+     * @param keep          how many images of an app the registry keeps ({@code keep}, 5)
+     * @param healthTimeout how long an app's replicas may take to become healthy ({@code healthtimeout}, 120s)
+     */
+    public record Deployments(String registry, String publish, int keep, Duration healthTimeout) {
+    }
+
+    /** Reads {@code deployments.*} under {@code store}. */
+    public static Deployments deployments(Config store) {
+        String publish = store.get("deployments.publish").asString().orElse("gateway");
+        if (!publish.equals("gateway") && !publish.equals("ingress")) {
+            throw new IllegalArgumentException("store.deployments.publish: gateway or ingress, not '" + publish + "'");
+        }
+        int keep = store.get("deployments.keep").asInt().orElse(5);
+        if (keep < 1) {
+            throw new IllegalArgumentException("store.deployments.keep must be at least 1: " + keep);
+        }
+        return new Deployments(store.get("deployments.registry").asString().orElse("127.0.0.1:5000"), publish, keep,
+                               positive("deployments.healthtimeout",
+                                        workDuration(store, "deployments.healthtimeout", "120s")));
+    }
+
     private static Duration workDuration(Config store, String key, String fallback) {
         String text = store.get(key).asString().asOptional().filter(s -> !s.isBlank()).orElse(fallback);
         try {

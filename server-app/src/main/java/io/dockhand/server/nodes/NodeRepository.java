@@ -169,6 +169,13 @@ public final class NodeRepository {
                              .thenComparing(Node::id));
     }
 
+    /** The least busy live node whose agent runs on a swarm manager (deployments' services are made there). */
+    public Optional<Node> leastBusyManager() {
+        return live().stream().filter(n -> "manager".equals(n.role()))
+                .min(Comparator.comparingInt(Node::runsInProgress).thenComparingInt(Node::runsQueued)
+                             .thenComparing(Node::id));
+    }
+
     /** The nodes that are up. */
     public List<Node> live() {
         return all().stream().filter(n -> "up".equals(n.status())).toList();

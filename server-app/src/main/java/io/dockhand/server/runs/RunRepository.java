@@ -22,6 +22,7 @@ import io.dockhand.api.LogAppend;
 import io.dockhand.api.LogEntry;
 import io.dockhand.api.NodeHeartbeat;
 import io.dockhand.api.Run;
+import io.dockhand.api.RunDeploy;
 import io.dockhand.api.RunReport;
 import io.dockhand.api.RunState;
 import io.dockhand.api.TaskRef;
@@ -43,12 +44,14 @@ public final class RunRepository {
     private static final String COLUMNS = "id, state, node, pinned, context, context_bytes, dockerfile, command, env,"
             + " cpus, memory_bytes, timeout_seconds, attempt, max_attempts, exit_code, reason, image_id,"
             + " cancel_requested, log_bytes, created_us, assigned_us, building_us, running_us, finished_us, seq,"
-            + " lease_until_us, log_truncated, git_repo, git_ref, git_commit, lease_seconds, project, task_id";
+            + " lease_until_us, log_truncated, git_repo, git_ref, git_commit, lease_seconds, project, task_id,"
+            + " deploy_spec";
 
     private final Transactions transactions;
     private final Clock clock;
     private volatile WorkSource workSource = (c, node, token, now) -> Optional.empty();
     private volatile RunEnds ends = (c, run) -> { };
+    private volatile RunEnds changes = (c, run) -> { };
 
     public RunRepository(Transactions transactions, Clock clock) {
         this.transactions = transactions;
@@ -84,9 +87,21 @@ public final class RunRepository {
         this.ends = listener;
     }
 
-    /** Tells the listener that the run just ended, in the transaction that ended it. */
+    /** Sets who is told of every state a run reaches (deployments follow their runs' steps). */
+    public void onChange(RunEnds listener) {
+        this.changes = listener;
+    }
+
+    /** Tells the listeners that the run just ended, in the transaction that ended it. */
     void ended(Connection c, UUID id) throws SQLException {
-        ends.ended(c, find(c, id, false).orElseThrow().run());
+        Run run = find(c, id, false).orElseThrow().run();
+        changes.ended(c, run);
+        ends.ended(c, run);
+    }
+
+    /** Tells the change listener the run's new state (not final), in the transaction that changed it. */
+    void changed(Connection c, UUID id) throws SQLException {
+        changes.ended(c, find(c, id, false).orElseThrow().run());
     }
 
     /**
@@ -214,7 +229,8 @@ public final class RunRepository {
                 (Integer) nullable(rs, 15, rs.getInt(15)), rs.getString(16), rs.getString(17), rs.getBoolean(18),
                 rs.getLong(19), instant(rs, 20), instant(rs, 21), instant(rs, 22), instant(rs, 23), instant(rs, 24),
                 rs.getString(28) == null ? null : new GitSource(rs.getString(28), rs.getString(29), rs.getString(30)),
-                rs.getString(32) == null ? null : new TaskRef(rs.getString(32), rs.getString(33)), null);
+                rs.getString(32) == null ? null : new TaskRef(rs.getString(32), rs.getString(33)),
+                rs.getString(34) == null ? null : readDeploy(rs.getString(34)));
         long lease = rs.getLong(26);
         Long leaseUntil = rs.wasNull() ? null : lease;
         long own = rs.getLong(31);
@@ -239,6 +255,14 @@ public final class RunRepository {
     public static String json(Object value) {
         try {
             return Json.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static RunDeploy readDeploy(String json) {
+        try {
+            return Json.MAPPER.readValue(json, RunDeploy.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -341,9 +365,14 @@ public final class RunRepository {
                     if (take.executeUpdate() == 1) {
                         Row row = find(c, id, false).orElseThrow();
                         event(c, id, row.run().attempt(), node, RunState.ASSIGNED, true, "claimed", null, now);
+                        changed(c, id);
                         return Optional.of(row);
                     }
                 }
+            }
+            Optional<Row> managed = claimManaged(c, node, lease, token, now);
+            if (managed.isPresent()) {
+                return managed;
             }
             Optional<UUID> task = workSource.claim(c, node, token, now);
             if (task.isPresent()) {
@@ -351,6 +380,49 @@ public final class RunRepository {
             }
             return Optional.<Row>empty();
         });
+    }
+
+    /**
+     * A run only a swarm manager's agent can carry out (a deployment's service), queued for no node in particular:
+     * the first manager to claim it gets it.
+     */
+    private Optional<Row> claimManaged(Connection c, String node, Duration lease, String token, long now)
+            throws SQLException {
+        try (PreparedStatement role = c.prepareStatement("SELECT role FROM nodes WHERE id = ?")) {
+            role.setString(1, node);
+            try (ResultSet rs = role.executeQuery()) {
+                if (!rs.next() || !"manager".equals(rs.getString(1))) {
+                    return Optional.empty();
+                }
+            }
+        }
+        List<UUID> queued = new ArrayList<>();
+        try (PreparedStatement find = c.prepareStatement("SELECT id FROM runs WHERE state = 'queued' AND node = ''"
+                + " ORDER BY state, created_us, seq FETCH FIRST 8 ROWS ONLY")) {
+            try (ResultSet rs = find.executeQuery()) {
+                while (rs.next()) {
+                    queued.add(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        for (UUID id : queued) {
+            try (PreparedStatement take = c.prepareStatement("UPDATE runs SET state = 'assigned', node = ?, attempt ="
+                    + " attempt + 1, assigned_us = ?, lease_until_us = ?, claim_token = ? WHERE id = ? AND state ="
+                    + " 'queued' AND node = '' AND needs_manager AND cancel_requested = FALSE")) {
+                take.setString(1, node);
+                take.setLong(2, now);
+                take.setLong(3, now + lease.toNanos() / 1000);
+                take.setString(4, token);
+                take.setObject(5, id);
+                if (take.executeUpdate() == 1) {
+                    Row row = find(c, id, false).orElseThrow();
+                    event(c, id, row.run().attempt(), node, RunState.ASSIGNED, true, "claimed", null, now);
+                    changed(c, id);
+                    return Optional.of(row);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     // ---- leases (heartbeats) -----------------------------------------------------------------------------------
@@ -471,6 +543,8 @@ public final class RunRepository {
             event(c, id, report.attempt(), report.node(), report.state(), true, report.reason(), at, now);
             if (fin) {
                 ended(c, id);
+            } else {
+                changed(c, id);
             }
             return Optional.of(new Outcome(find(c, id, false).orElseThrow().run(), null));
         });
@@ -609,6 +683,22 @@ public final class RunRepository {
      * Chunks from {@code offset}: at most {@code limit}, and only those starting within {@link #LOG_READ_BYTES} of
      * it (the first always), so one read holds about a MiB of text plus at most one chunk.
      */
+    /** The end of a run's log: the chunks that hold its last {@code bytes} bytes, read on the caller's connection. */
+    public static String tail(Connection c, UUID run, long bytes) throws SQLException {
+        StringBuilder text = new StringBuilder();
+        try (PreparedStatement read = c.prepareStatement("SELECT l.text FROM run_logs l JOIN runs r ON r.id = l.run_id"
+                + " WHERE l.run_id = ? AND l.end_offset > r.log_bytes - ? ORDER BY l.start_offset")) {
+            read.setObject(1, run);
+            read.setLong(2, bytes);
+            try (ResultSet rs = read.executeQuery()) {
+                while (rs.next()) {
+                    text.append(rs.getString(1));
+                }
+            }
+        }
+        return text.toString();
+    }
+
     List<LogEntry> logs(UUID run, long offset, int limit) {
         return transactions.run(c -> {
             List<LogEntry> entries = new ArrayList<>();

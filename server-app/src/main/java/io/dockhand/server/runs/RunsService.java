@@ -659,6 +659,11 @@ public final class RunsService implements Routes.Resource {
         }
     }
 
+    /** Writes a run's log as plain text from the start, followed until the run ends when {@code follow}. */
+    public void writeLog(OutputStream out, UUID id, boolean follow, boolean token) throws IOException {
+        stream(out, id, 0, follow, false, token);
+    }
+
     private void stream(OutputStream out, UUID id, long offset, boolean follow, boolean sse, boolean token)
             throws IOException {
         long lastWrite = System.nanoTime();

@@ -122,8 +122,9 @@ public final class Sweeper implements Runnable {
             }
             boolean done = transactions.run(c -> {
                 String sql = to == RunState.QUEUED
-                        ? "UPDATE runs SET state = 'queued', lease_until_us = NULL, reason = ? WHERE id = ?"
-                          + " AND state = ? AND lease_until_us = ?"
+                        // a manager's run goes back to every manager, not to the node that went silent
+                        ? "UPDATE runs SET state = 'queued', lease_until_us = NULL, reason = ?, node = CASE WHEN"
+                          + " needs_manager THEN '' ELSE node END WHERE id = ? AND state = ? AND lease_until_us = ?"
                         : "UPDATE runs SET state = ?, lease_until_us = NULL, reason = ?, finished_us = ? WHERE id = ?"
                           + " AND state = ? AND lease_until_us = ?";
                 try (PreparedStatement update = c.prepareStatement(sql)) {
@@ -153,7 +154,7 @@ public final class Sweeper implements Runnable {
         return changed;
     }
 
-    private record Queued(UUID id, double cpus, long memoryBytes) {
+    private record Queued(UUID id, double cpus, long memoryBytes, boolean manager) {
     }
 
     /** Moves unpinned queued runs off nodes that are down; answers how many moved. */
@@ -166,13 +167,14 @@ public final class Sweeper implements Runnable {
         for (String from : down) {
             List<Queued> queued = transactions.run(c -> {
                 List<Queued> ids = new ArrayList<>();
-                try (PreparedStatement find = c.prepareStatement("SELECT id, cpus, memory_bytes FROM runs WHERE"
+                try (PreparedStatement find = c.prepareStatement("SELECT id, cpus, memory_bytes, needs_manager FROM runs WHERE"
                         + " state = 'queued' AND node = ? AND pinned = FALSE ORDER BY state, created_us"
                         + " FETCH FIRST 100 ROWS ONLY")) {
                     find.setString(1, from);
                     try (ResultSet rs = find.executeQuery()) {
                         while (rs.next()) {
-                            ids.add(new Queued(rs.getObject(1, UUID.class), rs.getDouble(2), rs.getLong(3)));
+                            ids.add(new Queued(rs.getObject(1, UUID.class), rs.getDouble(2), rs.getLong(3),
+                                               rs.getBoolean(4)));
                         }
                     }
                 }
@@ -181,7 +183,8 @@ public final class Sweeper implements Runnable {
             for (Queued run : queued) {
                 UUID id = run.id();
                 // only to a live node the run fits; none fits: it waits for its node or for one that does
-                Optional<Node> to = nodes.leastBusy(run.cpus(), run.memoryBytes());
+                Optional<Node> to = run.manager() ? nodes.leastBusyManager()
+                        : nodes.leastBusy(run.cpus(), run.memoryBytes());
                 if (to.isEmpty()) {
                     continue;
                 }
