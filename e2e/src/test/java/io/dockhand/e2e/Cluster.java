@@ -31,7 +31,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *       and leaves it afterwards, with the {@code docker_gwbridge} network it brought;</li>
  *   <li>the single-node swarm {@code provision/local.sh up} made (node label {@value #LOCAL_SWARM}): it deploys
  *       beside the user's stack, on a free gateway port, a free registry port and (the user's agent holds
- *       {@value #AGENT_PORT}) a free agent port, and leaves the swarm, the user's stack, network, volume, node labels and images alone;</li>
+ *       {@value #AGENT_PORT}) a free agent port, and leaves the swarm, the user's stack, network, volumes, node
+ *       labels and images alone;</li>
  *   <li>any other swarm: it refuses with a message. It never deploys into a swarm it does not own.</li>
  * </ul>
  * What a run that was killed left behind (its swarm, or {@code dhe2e*} stacks in local.sh's swarm) is recognized
