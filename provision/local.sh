@@ -77,6 +77,7 @@ status() {
 }
 
 down() {
+  local others
   require_docker
   if [ "$(swarm_state)" != active ]; then
     log "no swarm here: nothing to take down"
@@ -85,7 +86,11 @@ down() {
   remove_stack "$STACK"
   remove_cluster_objects
   remove_token_secret
-  if node_labels | grep -q "\"$CREATED_LABEL\":\"local.sh\""; then
+  others=$(docker stack ls --format '{{.Name}}' | tr '\n' ' ')
+  if [ -n "${others// /}" ]; then
+    # An end-to-end test run deploys beside this stack in this swarm: leaving it would take that down too.
+    log "other stacks run in this swarm ($others): the swarm stays; run 'down' again once they are gone"
+  elif node_labels | grep -q "\"$CREATED_LABEL\":\"local.sh\""; then
     log "leaving the swarm that 'up' started ..."
     docker swarm leave --force >/dev/null
     # The swarm's bridge to the host; it outlives the swarm but was made for it.
