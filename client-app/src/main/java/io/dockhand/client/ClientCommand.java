@@ -102,18 +102,26 @@ public final class ClientCommand implements Callable<Integer> {
                 .build()) {
             boolean colour = !Terminal.TYPE_DUMB.equals(terminal.getType())
                     && !Terminal.TYPE_DUMB_COLOR.equals(terminal.getType());
-            Session shell = opened.withColour(colour).withAsker(question -> {
-                try {
-                    return org.jline.reader.LineReaderBuilder.builder().terminal(terminal).build().readLine(question);
-                } catch (org.jline.reader.UserInterruptException | org.jline.reader.EndOfFileException e) {
-                    return null;
-                }
-            });
+            Session shell = opened.withColour(colour).withAsker(asker(terminal));
             return Shell.run(terminal, commandLine(shell, true, terminal.writer(), err), err, shell.historyFile(),
                              PROMPT);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    /**
+     * Questions put at the prompt's terminal, read by a line reader of their own (not the prompt's: its history
+     * stays the commands'); Ctrl-C or Ctrl-D answers nothing.
+     */
+    static Session.Asker asker(Terminal terminal) {
+        return question -> {
+            try {
+                return org.jline.reader.LineReaderBuilder.builder().terminal(terminal).build().readLine(question);
+            } catch (org.jline.reader.UserInterruptException | org.jline.reader.EndOfFileException e) {
+                return null;
+            }
+        };
     }
 
     /** The settings of a verb run with {@code own} options. */

@@ -75,6 +75,12 @@ final class DeploymentWatch {
         String reason = d.hasNonNull("reason") ? SafeText.lines(d.get("reason").asText()) : "no reason given";
         switch (status) {
             case "running" -> {
+                if (step != null) {
+                    // an update that failed: the store keeps the revision before running
+                    err.println(name + ": the update failed at " + SafeText.line(step) + ": " + reason);
+                    err.println("(" + name + " still runs " + SafeText.line(d.path("image").asText()) + ")");
+                    break;
+                }
                 out.println(name + " is running: " + url(d));
                 out.flush();
                 return ExitCodes.OK;

@@ -58,7 +58,8 @@ final class LogsCommand implements Callable<Integer> {
         Settings settings = client.settings(options);
         String given = target.strip();
         try (FailoverClient http = client.server(settings)) {
-            if (given.matches(NAME) && !given.matches(RUN_ID) && deployment(new DeploymentsApi(http), given)) {
+            boolean maybeDeployment = given.matches(NAME) && !given.matches(RUN_ID);
+            if (maybeDeployment && deployment(new DeploymentsApi(http), given)) {
                 return ExitCodes.OK;
             }
             RunsApi api = new RunsApi(http);
@@ -66,7 +67,7 @@ final class LogsCommand implements Callable<Integer> {
             try {
                 found = RunRef.resolve(api, given);
             } catch (ExitException e) {
-                if (given.matches(NAME)) {
+                if (maybeDeployment) {
                     throw new ExitException(e.code() == ExitCodes.USAGE ? ExitCodes.ERROR : e.code(),
                                             "no deployment named " + given + (e.code() == ExitCodes.USAGE ? ""
                                                     : ", and " + e.getMessage()));

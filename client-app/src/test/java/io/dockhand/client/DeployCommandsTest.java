@@ -247,6 +247,27 @@ class DeployCommandsTest {
     }
 
     @Test
+    void logsFollowedKeepPrintingTheServicesOutputUntilItsServeRunEnds() throws Exception {
+        String name = unique("follow");
+        String repo = app(name, port());
+        CompletableFuture<Cli.Result> deploy = background("deploy", repo);
+        build(name, "Step 1/4 : FROM dockhand/python");
+        JsonNode serve = serve(name);
+        assertThat(done(deploy).code()).isZero();
+
+        CompletableFuture<Cli.Result> logs = background("logs", name, "-f");
+        manager.append(serve, 1, "stdout", "first request\n");
+        Thread.sleep(1500);
+        manager.append(serve, 2, "stdout", "second request\n");
+        Thread.sleep(500);
+        assertThat(logs).as("following while the service runs").isNotDone();
+        manager.report(serve, "cancelled", "\"reason\":\"cancelled: the deployment moved on\"");
+        Cli.Result followed = done(logs);
+        assertThat(followed.code()).as(followed.err()).isZero();
+        assertThat(followed.out()).contains("Step 1/4").contains("first request\nsecond request\n");
+    }
+
+    @Test
     void updateSaysUpToDateThenFollowsANewCommitToRunning() throws Exception {
         String name = unique("upd");
         int port = port();
@@ -276,6 +297,25 @@ class DeployCommandsTest {
         assertThat(back.code()).as(back.err()).isZero();
         assertThat(back.out()).isEqualTo(name + " rolling back to " + first + " (revision 3)\n");
         assertThat(claim(name, "serve").path("deploy").path("service").path("image").asText()).isEqualTo(first);
+    }
+
+    @Test
+    void anUpdateWhoseBuildFailsSaysSoAndThatTheRevisionBeforeStillRuns() throws Exception {
+        String name = unique("keep");
+        int port = port();
+        String first = deployed(name, port);
+        git.commit(name, Map.of("dockhand.toml", manifest(name, port, "python"), "app.py", "print('v2')\n"));
+        CompletableFuture<Cli.Result> update = background("update", name);
+        JsonNode run = claim(name, "build");
+        manager.report(run, "building", "\"commit\":\"" + run.path("git").path("ref").asText() + "\"");
+        manager.report(run, "failed", "\"reason\":\"the build failed: pip returned 1\"");
+        Cli.Result result = done(update);
+
+        assertThat(result.code()).isEqualTo(ExitCodes.ERROR);
+        assertThat(result.out()).doesNotContain("is running");
+        assertThat(result.err()).contains(name + ": the update failed at building: ")
+                .contains("pip returned 1").contains("(" + name + " still runs " + first + ")");
+        assertThat(deployment(name).path("status").asText()).isEqualTo("running");
     }
 
     @Test
