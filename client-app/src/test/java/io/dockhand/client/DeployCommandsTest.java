@@ -192,7 +192,15 @@ class DeployCommandsTest {
     void deploymentsListsThemAndDeploymentShowsOneWithItsHistory() throws Exception {
         String name = unique("list");
         int port = port();
-        deployed(name, port);
+        CompletableFuture<Cli.Result> deploy = background("deploy", app(name, port));
+        String image = build(name, "Step 1/4 : FROM dockhand/python");
+        JsonNode serve = serve(name);
+        assertThat(done(deploy).code()).isZero();
+        // swarm says one of the two replicas failed
+        store.send("POST", "/api/v1/deployments/" + name + "/observations", "{\"runId\":\""
+                + serve.path("id").asText() + "\",\"image\":\"" + image + "\",\"wanted\":2,\"running\":1,"
+                + "\"tasks\":[{\"id\":\"t2\",\"node\":\"n2\",\"slot\":2,\"state\":\"failed\","
+                + "\"desiredState\":\"running\",\"error\":\"node down\"}]}");
         String commit = deployment(name).path("commit").asText();
 
         Cli.Result list = client("deployments");
@@ -200,7 +208,7 @@ class DeployCommandsTest {
         assertThat(list.out().lines().findFirst().orElseThrow())
                 .matches("NAME +STATUS +REPLICAS +PORT +REVISION +COMMIT +UPDATED");
         assertThat(list.out().lines().filter(l -> l.startsWith(name + " ")).findFirst().orElseThrow())
-                .matches(name + " +running +2/2 +" + port + " +1 +" + commit.substring(0, 12)
+                .matches(name + " +running +1/2 +" + port + " +1 +" + commit.substring(0, 12)
                                  + " +\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
         Cli.Result json = client("deployments", "--json");
         assertThat(RunStore.MAPPER.readTree(json.out()).path("items").findValuesAsText("name")).contains(name);
@@ -208,7 +216,7 @@ class DeployCommandsTest {
         Cli.Result one = client("deployment", name);
         assertThat(one.code()).as(one.err()).isZero();
         assertThat(one.out()).containsPattern("status +running\n").containsPattern("commit +" + commit + "\n")
-                .containsPattern("replicas +2/2 running\n").containsPattern("port +" + port + "/hello\n")
+                .containsPattern("replicas +1/2 running\n").containsPattern("port +" + port + "/hello\n")
                 .containsPattern("lang +python\n");
         String history = one.out().substring(one.out().indexOf("history"));
         assertThat(history.lines().skip(2).map(l -> l.split(" +")[1]).toList())
