@@ -186,6 +186,9 @@ class DeployCommandsTest {
         assertThat(result.out()).contains("E: Unable to locate package nope").doesNotContain("is running");
         assertThat(result.err()).contains(name + " failed at building: ")
                 .contains("the build failed: apt-get returned 100");
+        Cli.Result shown = client("deployment", name);
+        assertThat(shown.out()).containsPattern("status +failed at building\n")
+                .containsPattern("reason +[^\n]*apt-get returned 100\n(?: +[^\n]*\n)* +E: Unable to locate package nope\n");
     }
 
     @Test

@@ -58,8 +58,13 @@ public final class Deployments {
         fields.add(new String[] {"updated", Runs.time(Runs.text(d, "updatedAt"))});
         int width = fields.stream().mapToInt(f -> f[0].length()).max().orElse(0);
         for (String[] field : fields) {
-            out.println((colors.bold(field[0]) + " ".repeat(width - field[0].length() + 2)
-                    + SafeText.line(field[1])).stripTrailing());
+            // a reason ends with the build log's or the app's last lines: kept as lines, indented
+            java.util.List<String> lines = field[1].lines().toList();
+            for (int i = 0; i < Math.max(1, lines.size()); i++) {
+                String label = i == 0 ? colors.bold(field[0]) + " ".repeat(width - field[0].length() + 2)
+                        : " ".repeat(width + 2);
+                out.println((label + SafeText.line(lines.isEmpty() ? "" : lines.get(i))).stripTrailing());
+            }
         }
         JsonNode history = d.path("history");
         if (history.isArray() && !history.isEmpty()) {
