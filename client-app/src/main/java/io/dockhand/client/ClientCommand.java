@@ -36,9 +36,11 @@ import picocli.CommandLine.Spec;
                          + "else the lines piped on stdin, one command per line."},
          subcommands = {PostCommand.class, GetCommand.class, ContainersCommand.class, StatusCommand.class,
                  RunCommand.class, RunsCommand.class, LogsCommand.class, CancelCommand.class, NodesCommand.class,
-                 JobsCommand.class, CommandLine.HelpCommand.class},
+                 JobsCommand.class, DeployCommand.class, DeploymentsCommand.class, DeploymentCommand.class,
+                UpdateCommand.class, RollbackCommand.class, DestroyCommand.class, CommandLine.HelpCommand.class},
          footer = {"", "Environment: DOCKHAND_SERVER, DOCKHAND_AGENT, DOCKHAND_TIMEOUT, DOCKHAND_HISTORY,",
-                 "  NO_COLOR. The cluster token (run, cancel, jobs submit/retry/cancel/settings): DOCKHAND_TOKEN,",
+                 "  NO_COLOR. The cluster token (run, cancel, jobs submit/retry/cancel/settings, deploy, update,",
+                 "  rollback, destroy): DOCKHAND_TOKEN,",
                  "  else the file DOCKHAND_TOKEN_FILE, else /run/secrets/dockhand_token, else",
                  "  ~/.config/dockhand/token.",
                  "Exit codes: 0 ok, 1 error, 2 bad usage, 3 server or agent unreachable,",
@@ -100,12 +102,26 @@ public final class ClientCommand implements Callable<Integer> {
                 .build()) {
             boolean colour = !Terminal.TYPE_DUMB.equals(terminal.getType())
                     && !Terminal.TYPE_DUMB_COLOR.equals(terminal.getType());
-            Session shell = opened.withColour(colour);
+            Session shell = opened.withColour(colour).withAsker(asker(terminal));
             return Shell.run(terminal, commandLine(shell, true, terminal.writer(), err), err, shell.historyFile(),
                              PROMPT);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    /**
+     * Questions put at the prompt's terminal, read by a line reader of their own (not the prompt's: its history
+     * stays the commands'); Ctrl-C or Ctrl-D answers nothing.
+     */
+    static Session.Asker asker(Terminal terminal) {
+        return question -> {
+            try {
+                return org.jline.reader.LineReaderBuilder.builder().terminal(terminal).build().readLine(question);
+            } catch (org.jline.reader.UserInterruptException | org.jline.reader.EndOfFileException e) {
+                return null;
+            }
+        };
     }
 
     /** The settings of a verb run with {@code own} options. */

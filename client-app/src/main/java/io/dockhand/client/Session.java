@@ -19,23 +19,43 @@ import io.dockhand.client.http.Resolver;
  * @param home        the user's home directory, for the history file
  * @param resolver    how host names become addresses
  * @param startup     the options the prompt was opened with, or {@code null}
+ * @param asker       how a question (such as "destroy it?") is put to the person at the terminal, or {@code null}
+ *                    when no one is there to answer
  */
 record Session(Map<String, String> env, InputStream in, boolean interactive, boolean colour, Path routeTable,
-               Path home, Resolver resolver, ClientOptions startup) {
+               Path home, Resolver resolver, ClientOptions startup, Asker asker) {
+
+    /** Puts a question to the person at the terminal. */
+    @FunctionalInterface
+    interface Asker {
+        /** The line answered, or {@code null} when the input ended (or the question was cancelled). */
+        String ask(String question) throws java.io.IOException;
+    }
+
+    /** A session with no one to ask. */
+    Session(Map<String, String> env, InputStream in, boolean interactive, boolean colour, Path routeTable, Path home,
+            Resolver resolver, ClientOptions startup) {
+        this(env, in, interactive, colour, routeTable, home, resolver, startup, null);
+    }
 
     /** This process's session. */
     static Session current() {
         boolean terminal = isTerminal();
         return new Session(System.getenv(), System.in, terminal, terminal, Path.of("/proc/net/route"),
-                           Path.of(System.getProperty("user.home", ".")), Resolver.SYSTEM, null);
+                           Path.of(System.getProperty("user.home", ".")), Resolver.SYSTEM, null,
+                           terminal ? question -> System.console().readLine("%s", question) : null);
     }
 
     Session withStartup(ClientOptions options) {
-        return new Session(env, in, interactive, colour, routeTable, home, resolver, options);
+        return new Session(env, in, interactive, colour, routeTable, home, resolver, options, asker);
     }
 
     Session withColour(boolean showsColour) {
-        return new Session(env, in, interactive, showsColour, routeTable, home, resolver, startup);
+        return new Session(env, in, interactive, showsColour, routeTable, home, resolver, startup, asker);
+    }
+
+    Session withAsker(Asker answers) {
+        return new Session(env, in, interactive, colour, routeTable, home, resolver, startup, answers);
     }
 
     /** The prompt's history file: {@code DOCKHAND_HISTORY}, else {@code ~/.dockhand/history}. */

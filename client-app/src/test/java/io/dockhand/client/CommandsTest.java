@@ -214,7 +214,7 @@ class CommandsTest extends LiveServices {
         assertThat(client("get", "--format", "xml").err()).contains("--format").contains("use table or json");
         Cli.Result unknown = client("pots");
         assertThat(unknown.code()).isEqualTo(2);
-        assertThat(unknown.err()).isEqualTo("error: Unmatched argument at index 0: 'pots' (did you mean post?) "
+        assertThat(unknown.err()).isEqualTo("error: Unmatched argument at index 0: 'pots' (did you mean post or deployments?) "
                 + "(see 'dockhand --help')" + System.lineSeparator());
         assertThat(client("post", "--count", "2").err()).startsWith("error: --count needs --every");
         assertThat(client("--server", "ftp://x", "status").code()).isEqualTo(2);

@@ -84,10 +84,14 @@ final class RunStore implements AutoCloseable {
     }
 
     private void heartbeat(String node, String leases) throws IOException, InterruptedException {
+        heartbeat(node, "worker", leases);
+    }
+
+    private void heartbeat(String node, String role, String leases) throws IOException, InterruptedException {
         send("PUT", "/api/v1/nodes/" + node, """
-                {"hostname":"host-a","role":"worker","address":"10.0.0.7","cpus":4,"memoryBytes":8589934592,
+                {"hostname":"host-a","role":"%s","address":"10.0.0.7","cpus":4,"memoryBytes":8589934592,
                  "engineVersion":"28.0.1","agentVersion":"0.1.0","labels":{},"containersRunning":2,"leases":%s}"""
-                .formatted(leases));
+                .formatted(role, leases));
     }
 
     /** The client's environment: this store and its token. */
@@ -122,8 +126,13 @@ final class RunStore implements AutoCloseable {
      * with the leases it holds (the real agent's way of keeping them) until {@link #close() closed}.
      */
     Agent agent() throws IOException, InterruptedException {
-        Agent agent = new Agent("node-" + java.util.UUID.randomUUID().toString().substring(0, 8));
-        heartbeat(agent.node);
+        return agent("worker");
+    }
+
+    /** A node of the caller's own whose agent has {@code role} ({@code manager}: it is handed services too). */
+    Agent agent(String role) throws IOException, InterruptedException {
+        Agent agent = new Agent("node-" + java.util.UUID.randomUUID().toString().substring(0, 8), role);
+        heartbeat(agent.node, role, "[]");
         agent.beating.start();
         return agent;
     }
@@ -139,13 +148,13 @@ final class RunStore implements AutoCloseable {
         private final Set<String> leases = ConcurrentHashMap.newKeySet();
         private final Thread beating;
 
-        private Agent(String node) {
+        private Agent(String node, String role) {
             this.node = node;
             this.beating = Thread.ofVirtual().unstarted(() -> {
                 try {
                     while (!Thread.currentThread().isInterrupted()) {
                         Thread.sleep(300);
-                        heartbeat(node, "[" + String.join(",", leases) + "]");
+                        heartbeat(node, role, "[" + String.join(",", leases) + "]");
                     }
                 } catch (InterruptedException e) {
                     // closed

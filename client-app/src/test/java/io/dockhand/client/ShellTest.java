@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -95,7 +96,10 @@ class ShellTest extends LiveServices {
     }
 
     private static picocli.CommandLine commands(Terminal terminal, PrintWriter errors) {
-        Session session = Cli.session(env(), "", dir).withStartup(new ClientOptions());
+        Map<String, String> env = env();
+        env.put("DOCKHAND_TOKEN", "shell-test-token");
+        Session session = Cli.session(env, "", dir).withStartup(new ClientOptions())
+                .withAsker(ClientCommand.asker(terminal));
         return ClientCommand.commandLine(session, true, terminal.writer(), errors);
     }
 
@@ -166,6 +170,27 @@ class ShellTest extends LiveServices {
                 .containsPattern(UUID + "  " + containerId.substring(0, 12) + " web-1 \\(nginx:1\\.27\\)")
                 .contains("ID        CONTAINER")
                 .doesNotContain("SERVICE");
+    }
+
+    @Test
+    void destroyAsksAtThePromptAndANoLeavesItAlone() {
+        Prompt prompt = prompt(dir.resolve("h-destroy"), false, screen -> {
+            screen.await(ClientCommand.PROMPT, 1);
+            screen.type("destroy some-app\n");
+            screen.await("Destroy deployment some-app (its service, images and build cache)? [y/N] ", 1);
+            screen.type("n\n");
+            screen.await(ClientCommand.PROMPT, 2);
+            screen.type("destroy some-app\n");
+            screen.await("[y/N] ", 2);
+            screen.type("y\n");
+            screen.await(ClientCommand.PROMPT, 3);
+            screen.type("exit\n");
+        });
+
+        assertThat(prompt.code()).isZero();
+        assertThat(prompt.err()).startsWith("some-app not destroyed\n")
+                .as("a yes sends the request: this store has no such deployment")
+                .contains("error: ").contains("DELETE http://127.0.0.1:");
     }
 
     @Test

@@ -89,6 +89,11 @@ public final class FailoverClient implements AutoCloseable {
         return send("PUT", path, json, null, headers, Duration.ZERO);
     }
 
+    /** DELETE (idempotent, so retried as a GET is) with more headers, such as {@code Authorization}. */
+    public Response delete(String path, Map<String, String> headers) throws InterruptedException {
+        return send("DELETE", path, null, null, headers, Duration.ZERO);
+    }
+
     private Response send(String method, String path, byte[] body, String key, Map<String, String> headers,
                           Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + budget.toNanos() + wait.toNanos();
