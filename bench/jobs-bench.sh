@@ -109,7 +109,7 @@ say "2. $CLAIM tasks claimed and completed by $WORKERS workers over HTTP"
 tasks_file "$CLAIM" "git://127.0.0.1:9/none.git" x "$WORK/claim.jsonl"
 post_tasks claims "$WORK/claim.jsonl"
 claim_out=$(python3 - "$STORE_PORT" "$TOKEN" "$WORKERS" "$CLAIM" <<'PY'
-import http.client, json, sys, threading, time
+import http.client, json, socket, sys, threading, time
 port, token, workers, total = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 H = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
 done = [0]; lock = threading.Lock()
@@ -119,6 +119,10 @@ def call(c, method, path, body=None):
     return r.status, data
 def worker(i):
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    c.connect()
+    # headers and body go in two writes: without TCP_NODELAY, Nagle's algorithm and the server's delayed ACK
+    # stall each request with a body by up to 40 ms, and the figure would be the kernel's, not the store's
+    c.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     node = "bench-w%d" % i
     call(c, "PUT", "/api/v1/nodes/" + node, {"hostname": node, "cpus": 2, "memoryBytes": 1 << 30, "leases": []})
     while True:
