@@ -69,6 +69,7 @@ async function route() {
   }
   if (mine === generation) {
     window.__dockhand.timings[title] = performance.now() - started;
+    if (!window.__dockhand.readyAt) window.__dockhand.readyAt = performance.now(); // since navigation start
     window.__dockhand.ready = true;
     main.setAttribute('data-ready', 'true');
   }

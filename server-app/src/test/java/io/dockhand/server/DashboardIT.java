@@ -18,6 +18,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -45,6 +48,17 @@ class DashboardIT {
     private static String base;
     private static String runId;
     private static String deployment;
+
+    /** A failed test leaves a screenshot of what the browser showed. */
+    @RegisterExtension
+    static final TestWatcher SCREENSHOT_ON_FAILURE = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            if (browser != null) {
+                browser.screenshot("failed-" + context.getRequiredTestMethod().getName());
+            }
+        }
+    };
 
     @BeforeAll
     static void start() throws Exception {
@@ -261,7 +275,7 @@ class DashboardIT {
         assertThat(browser.text("#token-error")).isNotEmpty();
         browser.find("#token-input").sendKeys(TOKEN, Keys.ENTER);
         browser.until(10, d -> browser.text("#job-aggregate").equals(
-                "3 tasks: 1 succeeded, 0 dead, 2 cancelled; exit codes: 0×1"));
+                "3 tasks: 1 succeeded, 0 dead, 2 cancelled; exit codes: 0×1, none×2"));
         assertThat(browser.script("return sessionStorage.getItem('dockhand.token');")).isEqualTo(TOKEN);
         assertThat(work.get("/api/v1/jobs/" + project).json().get("counts").get("cancelled").asInt()).isEqualTo(2);
         browser.open(base + "/#/jobs");

@@ -1,0 +1,251 @@
+package io.dockhand.server;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.dockhand.server.databases.Directories;
+import io.dockhand.server.db.Database;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
+
+/**
+ * The dashboard's benchmark (bench/dashboard-bench.sh runs it): an H2 store seeded with 30 nodes (heartbeats through
+ * the API, every 2 s as agents do), 400 containers and 1,000,000 records over the last 7 days (bulk-loaded with
+ * batched JDBC inserts into the store's own schema before the store starts: the API would take many minutes),
+ * the packaged store as its own process, and headless Chromium measuring what issue 14 asks for.
+ */
+public final class DashboardBench {
+    private static final int NODES = 30;
+    private static final int CONTAINERS = 400;
+    private static final int RECORDS = Integer.getInteger("bench.records", 1_000_000);
+    private static final String TOKEN = "bench-token";
+
+    private DashboardBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Files.createTempDirectory("dockhand-dashboard-bench");
+        ScheduledExecutorService agents = Executors.newSingleThreadScheduledExecutor();
+        List<Browser> browsers = new ArrayList<>();
+        try {
+            Path db = dir.resolve("db");
+            long started = System.nanoTime();
+            seed(db);
+            System.out.printf("seeded %,d records of %d containers (batched JDBC into the store's schema) in %.1f s%n",
+                              RECORDS, CONTAINERS, (System.nanoTime() - started) / 1e9);
+            Files.writeString(dir.resolve("token"), TOKEN);
+            try (ServerProcess store = ServerProcess.start(dir, 0, Map.of("dir", db.toString(),
+                    "tokenfile", dir.resolve("token").toString()), "bench-store", List.of())) {
+                String base = "http://127.0.0.1:" + store.port();
+                WorkClient work = new WorkClient(new Http(base), TOKEN);
+                agents.scheduleWithFixedDelay(() -> {
+                    for (int n = 0; n < NODES; n++) {
+                        work.heartbeat(node(n), null, n < 3 ? "manager" : "worker");
+                    }
+                }, 0, 2, TimeUnit.SECONDS);
+                Thread.sleep(3000);
+                Browser browser = Browser.start(1280, 1000);
+                browsers.add(browser);
+
+                // warm the store's JIT and caches with one load first, as a running control plane is warm
+                browser.open(base + "/");
+                browser.ready();
+                List<Double> overview = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    browser.open(base + "/?" + i);
+                    browser.ready();
+                    overview.add(((Number) browser.script("return window.__dockhand.readyAt;")).doubleValue());
+                }
+                System.out.printf("overview interactive (navigation start to nodes, use and counts shown; 30 nodes,"
+                        + " 400 containers): median %.0f ms, max %.0f ms%n", median(overview), max(overview));
+
+                String container = container(0);
+                List<Double> chart = new ArrayList<>();
+                List<Double> page = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    browser.script("location.hash = '#/containers/" + container(i) + "?range=7d';");
+                    browser.until(20, d -> !d.findElements(By.cssSelector("main[data-ready] #charts canvas")).isEmpty());
+                    chart.add(((Number) browser.script("return window.__dockhand.timings.chart;")).doubleValue());
+                    page.add(((Number) browser.script("return window.__dockhand.timings.Container;")).doubleValue());
+                    browser.script("location.hash = '#/';");
+                    browser.ready();
+                }
+                String records = browser.find("#charts").getAttribute("data-records");
+                System.out.printf("container chart, a week of records (%s records -> %s points): series fetched and"
+                        + " drawn median %.0f ms, max %.0f ms; whole container page median %.0f ms%n", records,
+                        browser.find("#charts").getAttribute("data-points"), median(chart), max(chart), median(page));
+                browser.screenshot("bench-container");
+
+                long before = rss(store.pid());
+                for (int b = 0; b < 4; b++) {
+                    Browser more = b == 0 ? browser : Browser.start(1280, 1000);
+                    if (b > 0) {
+                        browsers.add(more);
+                    }
+                    int tabs = b < 2 ? 3 : 2;
+                    for (int t = 0; t < tabs; t++) {
+                        if (b > 0 || t > 0) {
+                            more.driver().switchTo().newWindow(WindowType.TAB);
+                        }
+                        more.open(base + "/");
+                        more.ready();
+                        more.until(10, d -> "live".equals(more.text("#live")));
+                    }
+                }
+                work.heartbeat("node-extra", null, "worker"); // a change every dashboard fetches
+                Thread.sleep(5000);
+                long after = rss(store.pid());
+                System.out.printf("store RSS: %.1f MiB before, %.1f MiB with 10 open dashboards (live) -> growth"
+                        + " %.1f MiB%n", before / 1024.0, after / 1024.0, (after - before) / 1024.0);
+
+                List<Double> delays = logDelays(work, browser, base);
+                System.out.printf("log line delay (agent's append sent -> line on the page), %d lines: median %.0f"
+                        + " ms, max %.0f ms%n", delays.size(), median(delays), max(delays));
+            }
+        } finally {
+            agents.shutdownNow();
+            for (Browser browser : browsers) {
+                browser.close();
+            }
+            Directories.deleteTree(dir);
+        }
+    }
+
+    private static List<Double> logDelays(WorkClient work, Browser browser, String base) throws Exception {
+        Http.Answer submitted = work.submit("?node=" + node(5), WorkClient.context("bench"));
+        if (submitted.status() != 201) {
+            throw new IllegalStateException(submitted.body());
+        }
+        JsonNode run = null;
+        for (int i = 0; i < 10 && run == null; i++) {
+            Http.Answer claim = work.claim(node(5), "5s");
+            if (claim.status() == 200) {
+                run = claim.json().get("run");
+            }
+        }
+        String id = run.get("id").asText();
+        work.report(id, node(5), 1, "building", null);
+        work.report(id, node(5), 1, "running", null);
+        browser.open(base + "/#/runs/" + id);
+        browser.ready();
+        browser.until(10, d -> browser.text("main").contains("Following the log"));
+        List<Double> delays = new ArrayList<>();
+        long end = 0;
+        for (int i = 1; i <= 20; i++) {
+            String line = "line " + i + " of the bench\n";
+            long sent = System.currentTimeMillis();
+            work.append(id, node(5), 1, i, "stdout", line);
+            end += line.length();
+            String css = "pre.log span[data-end='" + end + "']";
+            WebElement shown = browser.until(10, d -> d.findElements(By.cssSelector(css)).stream().findFirst()
+                    .orElse(null));
+            delays.add((double) (Long.parseLong(shown.getAttribute("data-at")) - sent));
+            Thread.sleep(200);
+        }
+        return delays;
+    }
+
+    private static void seed(Path db) throws Exception {
+        StoreSettings settings = StoreSettings.create(StoreServerExtension.config(Map.of("dir", db.toString()))
+                                                              .get("store"));
+        try (Database database = Database.open(settings); Connection c = database.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            long now = Instant.now().toEpochMilli() * 1000;
+            long span = Duration.ofDays(7).toNanos() / 1000;
+            int perContainer = RECORDS / CONTAINERS;
+            long step = span / perContainer;
+            long seq = 0;
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO records (seq, id, container_id, node,"
+                    + " image, observed_us, received_us, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                 PreparedStatement latest = c.prepareStatement("INSERT INTO containers (container_id, record_seq,"
+                         + " observed_us, node, image) VALUES (?, ?, ?, ?, ?)")) {
+                for (int k = 0; k < perContainer; k++) {
+                    long observed = now - span + (k + 1) * step - 1_000_000;
+                    for (int ct = 0; ct < CONTAINERS; ct++) {
+                        seq++;
+                        String id = container(ct);
+                        String node = node(ct % NODES);
+                        String image = "app-" + (ct % 20) + ":1." + (ct % 3);
+                        double cpu = 5 + 40 * Math.abs(Math.sin((k + ct) / 30.0));
+                        long memory = (64L + (ct % 64) * 8 + (k % 50)) * 1024 * 1024;
+                        UUID uuid = UUID.randomUUID();
+                        String at = Instant.ofEpochMilli(observed / 1000).toString();
+                        insert.setLong(1, seq);
+                        insert.setObject(2, uuid);
+                        insert.setString(3, id);
+                        insert.setString(4, node);
+                        insert.setString(5, image);
+                        insert.setLong(6, observed);
+                        insert.setLong(7, observed);
+                        insert.setString(8, "{\"containerId\":\"" + id + "\",\"name\":\"svc-" + ct + "\",\"image\":\""
+                                + image + "\",\"node\":\"" + node + "\",\"state\":\"running\",\"cpuPercent\":"
+                                + Math.round(cpu * 100) / 100.0 + ",\"memoryBytes\":" + memory
+                                + ",\"memoryLimitBytes\":1073741824,\"observedAt\":\"" + at + "\",\"verified\":true,"
+                                + "\"id\":\"" + uuid + "\",\"receivedAt\":\"" + at + "\"}");
+                        insert.addBatch();
+                        if (k == perContainer - 1) {
+                            latest.setString(1, id);
+                            latest.setLong(2, seq);
+                            latest.setLong(3, observed);
+                            latest.setString(4, node);
+                            latest.setString(5, image);
+                            latest.addBatch();
+                        }
+                    }
+                    if (k % 25 == 24 || k == perContainer - 1) {
+                        insert.executeBatch();
+                        latest.executeBatch();
+                        c.commit();
+                    }
+                }
+            }
+            try (PreparedStatement restart = c.prepareStatement("ALTER TABLE records ALTER COLUMN seq RESTART WITH "
+                    + (seq + 1))) {
+                restart.execute();
+            }
+            c.commit();
+        }
+    }
+
+    static String container(int n) {
+        return String.format("%012x", 0xc0ffee000000L + n) + "0".repeat(52);
+    }
+
+    static String node(int n) {
+        return String.format("node-%02d", n);
+    }
+
+    private static long rss(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS for " + pid);
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static double max(List<Double> values) {
+        return Collections.max(values);
+    }
+}
