@@ -30,6 +30,7 @@ public final class ChangeFeed implements AutoCloseable {
     public static final List<String> TOPICS = List.of("runs", "nodes", "jobs", "deployments", "records");
     private static final System.Logger LOG = System.getLogger(ChangeFeed.class.getName());
     private static final int RING = 256;
+    private static final int MAX_RUN_IDS = 100;
 
     /** One notice: its sequence number in this replica and its JSON. */
     public record Notice(long n, String json) {
@@ -136,7 +137,8 @@ public final class ChangeFeed implements AutoCloseable {
 
     void poll() {
         if (subscribers.get() == 0) {
-            last = null; // nobody listens: no queries; the next subscriber starts from a fresh baseline
+            // nobody listens: no queries. The last snapshot stays, so the first poll after a quiet spell names
+            // what changed meanwhile, and a reader coming back with an old id misses nothing.
             return;
         }
         try {
@@ -158,6 +160,9 @@ public final class ChangeFeed implements AutoCloseable {
         if (now.runsChanged(before)) {
             topics.add("runs");
             runs = now.changedRuns(before);
+            if (runs.size() > MAX_RUN_IDS) {
+                runs = Set.of(); // too many to name: "runs changed", and a page showing one run reads it again
+            }
         }
         if (now.nodesChanged(before)) {
             topics.add("nodes");
