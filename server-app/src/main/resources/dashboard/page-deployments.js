@@ -45,7 +45,8 @@ export async function one(main, [name]) {
       ['Status', h('span', { id: 'deployment-status' }, state(d.status), d.failedStep ? ` at ${d.failedStep}` : '')],
       ['Reason', d.reason], ['Revision', String(d.revision)],
       ['Replicas', `${d.replicasRunning} running of ${d.replicasWanted} wanted`],
-      ['Resource use', `${d.cpuPercent == null ? '–' : d.cpuPercent.toFixed(1) + '% CPU'}, ${bytes(d.memoryBytes)}`],
+      ['Resource use', d.cpuPercent == null && d.memoryBytes == null ? 'not reported yet'
+        : `${d.cpuPercent == null ? '–' : d.cpuPercent.toFixed(1) + '% CPU'}, ${bytes(d.memoryBytes)}`],
       ['Repository', `${d.repo} ${d.branch}`], ['Commit', d.commit], ['Image', d.image], ['Previous image', d.previousImage],
       ['Port', String(d.publishedPort || '–')], ['Created', time(d.createdAt)], ['Updated', time(d.updatedAt)],
     ]));
