@@ -74,22 +74,21 @@ public final class DashboardBench {
                 System.out.printf("overview interactive (navigation start to nodes, use and counts shown; 30 nodes,"
                         + " 400 containers): median %.0f ms, max %.0f ms%n", median(overview), max(overview));
 
-                String container = container(0);
-                List<Double> chart = new ArrayList<>();
-                List<Double> page = new ArrayList<>();
-                for (int i = 0; i < 5; i++) {
-                    browser.script("location.hash = '#/containers/" + container(i) + "?range=7d';");
-                    browser.until(20, d -> !d.findElements(By.cssSelector("main[data-ready] #charts canvas")).isEmpty());
-                    chart.add(((Number) browser.script("return window.__dockhand.timings.chart;")).doubleValue());
-                    page.add(((Number) browser.script("return window.__dockhand.timings.Container;")).doubleValue());
-                    browser.script("location.hash = '#/';");
+                for (int i = 0; i < 3; i++) {
+                    long t0 = System.nanoTime();
+                    Http.Answer series = work.http.get("/api/v1/containers/" + container(10 + i) + "/series?since="
+                            + Instant.now().minus(Duration.ofDays(7)) + "&points=500");
+                    System.out.printf("series route alone (HTTP from the bench): %d in %.0f ms, %d bytes%n",
+                                      series.status(), (System.nanoTime() - t0) / 1e6, series.body().length());
+                }
+                try {
+                    chart(browser);
+                } catch (RuntimeException e) {
+                    System.out.println("container chart: NOT drawn within 30 s (" + e.getClass().getSimpleName()
+                            + "); screenshot bench-chart-failed.png; going on");
+                    browser.open(base + "/");
                     browser.ready();
                 }
-                String records = browser.find("#charts").getAttribute("data-records");
-                System.out.printf("container chart, a week of records (%s records -> %s points): series fetched and"
-                        + " drawn median %.0f ms, max %.0f ms; whole container page median %.0f ms%n", records,
-                        browser.find("#charts").getAttribute("data-points"), median(chart), max(chart), median(page));
-                browser.screenshot("bench-container");
 
                 long before = rss(store.pid());
                 for (int b = 0; b < 4; b++) {
@@ -119,11 +118,46 @@ public final class DashboardBench {
             }
         } finally {
             agents.shutdownNow();
+            if (Files.exists(dir.resolve("bench-store.log"))) {
+                Files.copy(dir.resolve("bench-store.log"), Path.of("target", "bench-store.log"),
+                           java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             for (Browser browser : browsers) {
                 browser.close();
             }
             Directories.deleteTree(dir);
         }
+    }
+
+    private static void chart(Browser browser) {
+        List<Double> chart = new ArrayList<>();
+        List<Double> page = new ArrayList<>();
+        String records = null;
+        String points = null;
+        for (int i = 0; i < 5; i++) {
+            browser.script("location.hash = '#/containers/" + container(i) + "?range=7d';");
+            try {
+                browser.until(30, d -> !d.findElements(By.cssSelector("main[data-ready] #charts canvas"))
+                        .isEmpty());
+            } catch (RuntimeException e) {
+                browser.screenshot("bench-chart-failed");
+                System.out.println("no chart; the page says: " + browser.text("main"));
+                throw e;
+            }
+            records = browser.find("#charts").getAttribute("data-records");
+            points = browser.find("#charts").getAttribute("data-points");
+            if (i == 0) {
+                browser.screenshot("bench-container");
+            }
+            chart.add(((Number) browser.script("return window.__dockhand.timings.chart;")).doubleValue());
+            page.add(((Number) browser.script("return window.__dockhand.timings.Container;")).doubleValue());
+            browser.script("location.hash = '#/';");
+            browser.ready();
+        }
+        System.out.printf("container chart, a week of records (%s records -> %s points): series fetched and"
+                + " drawn median %.0f ms, max %.0f ms; whole container page median %.0f ms%n", records,
+                points, median(chart), max(chart), median(page));
+
     }
 
     private static List<Double> logDelays(WorkClient work, Browser browser, String base) throws Exception {
