@@ -8,6 +8,19 @@ public final class Paths {
     public static final String RECORD = RECORDS + "/{id}";
     /** The latest record of each container. */
     public static final String CONTAINERS = "/api/v1/containers";
+    /**
+     * A container's CPU and memory over a time range, averaged into at most {@code points} buckets (the
+     * dashboard's charts).
+     */
+    public static final String CONTAINER_SERIES = CONTAINERS + "/{id}/series";
+    /** The store's change notices as Server-Sent Events (the dashboard's one live stream per tab). */
+    public static final String EVENTS = "/api/v1/events";
+    /** The dashboard's page. */
+    public static final String DASHBOARD = "/";
+    /** The dashboard's own files (scripts, styles). */
+    public static final String DASHBOARD_FILE = "/dashboard/{file}";
+    /** The libraries the dashboard uses, from their WebJars. */
+    public static final String DASHBOARD_VENDOR = "/dashboard/vendor/{file}";
     /** The store's name and version. */
     public static final String SERVER_VERSION = "/api/v1/version";
     /** The original tool's record path: {@code POST} its body shape, {@code GET} every record. */

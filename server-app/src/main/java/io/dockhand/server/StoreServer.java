@@ -1,6 +1,7 @@
 package io.dockhand.server;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,9 @@ import io.dockhand.server.nodes.NodeRepository;
 import io.dockhand.server.deployments.DeploymentRepository;
 import io.dockhand.server.deployments.DeploymentsService;
 import io.dockhand.server.deployments.GitDeploySources;
+import io.dockhand.server.dashboard.DashboardService;
+import io.dockhand.server.events.ChangeFeed;
+import io.dockhand.server.events.EventsService;
 import io.dockhand.server.jobs.FacadeQueues;
 import io.dockhand.server.jobs.JobRepository;
 import io.dockhand.server.jobs.JobsService;
@@ -33,6 +37,7 @@ import io.dockhand.server.records.LegacyService;
 import io.dockhand.server.records.RecordNotFoundException;
 import io.dockhand.server.records.RecordRepository;
 import io.dockhand.server.records.RecordsService;
+import io.dockhand.server.records.SeriesService;
 import io.dockhand.web.ClusterToken;
 import io.dockhand.web.Problems.Mapping;
 import io.dockhand.web.WebApp;
@@ -50,9 +55,12 @@ public final class StoreServer implements AutoCloseable {
     private final WebApp web;
     private final ScheduledExecutorService housekeeping;
     private final Signals signals;
+    private final ChangeFeed feed;
 
-    private StoreServer(Database database, WebApp web, ScheduledExecutorService housekeeping, Signals signals) {
+    private StoreServer(Database database, WebApp web, ScheduledExecutorService housekeeping, Signals signals,
+                        ChangeFeed feed) {
         this.database = database;
+        this.feed = feed;
         this.web = web;
         this.housekeeping = housekeeping;
         this.signals = signals;
@@ -66,6 +74,7 @@ public final class StoreServer implements AutoCloseable {
             AutoServerBind.apply(config.get("store"), config.get("server"));
         }
         Database database = Database.open(settings);
+        ChangeFeed feed = null;
         try {
             Clock clock = Clock.systemUTC();
             RecordRepository records = new JdbcRecordRepository(database.dataSource(), clock, settings.retryWindow());
@@ -100,6 +109,8 @@ public final class StoreServer implements AutoCloseable {
             DeploymentRepository deployments = new DeploymentRepository(transactions, clock,
                     StoreSettings.deployments(config.get("store")), runs);
             runs.onChange(deployments);
+            feed = new ChangeFeed(transactions, clock, work.downAfter(), Duration.ofMillis(
+                    config.get("store.events.pollmillis").asLong().orElse(1000L)), Duration.ofSeconds(5));
             RunsService runsService = new RunsService(runs, nodes, blobs, work, auth, signals);
             web.register(new NodesService(nodes, runs, transactions, work.lease(), auth))
                     .register(runsService)
@@ -107,6 +118,9 @@ public final class StoreServer implements AutoCloseable {
                     .register(new QueueFacade(queues, jobs, auth, signals))
                     .register(new DeploymentsService(deployments, new GitDeploySources(), nodes, runsService, auth,
                                                      signals))
+                    .register(new SeriesService(transactions, clock))
+                    .register(new EventsService(feed))
+                    .register(new DashboardService())
                     // the listener's limit must let a context of the largest size through; routes check their own
                     .minPayloadSize(work.maxContextBytes() + 1024 * 1024);
             WebApp server = web.feature(io.helidon.openapi.OpenApiFeature.create(config.get("openapi")), "/openapi")
@@ -117,8 +131,11 @@ public final class StoreServer implements AutoCloseable {
             housekeeping.scheduleWithFixedDelay(() -> deleteUnusedContexts(blobs, work), 1, 10, TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(new Sweeper(runs, nodes, signals, work.lease()), 1000, 1000,
                                                 TimeUnit.MILLISECONDS);
-            return new StoreServer(database, server, housekeeping, signals);
+            return new StoreServer(database, server, housekeeping, signals, feed);
         } catch (RuntimeException e) {
+            if (feed != null) {
+                feed.close();
+            }
             database.close();
             throw e;
         }
@@ -162,6 +179,7 @@ public final class StoreServer implements AutoCloseable {
     public void close() {
         housekeeping.shutdownNow();
         signals.close();
+        feed.close();
         web.close();
         database.close();
     }

@@ -1,0 +1,64 @@
+// A run's log, followed live over the runs API's Server-Sent Events: each event's id is the end offset, so a
+// reconnect (the browser's own, with Last-Event-ID, or ours after an error status, with ?offset=) resumes exactly
+// where the page is: no gap, no repeat.
+import { h } from './ui.js';
+
+const MAX_CHARS = 2 * 1024 * 1024;
+
+/** Follows the log of run {@code id} into a new element; {@code onEnd(run)} when the run is final. */
+export function followLog(id, { onEnd } = {}) {
+  const pre = h('pre', { class: 'log', tabindex: '0', 'aria-label': 'Log of run ' + id, 'aria-live': 'off',
+    dataset: { run: id, offset: '0' } });
+  const status = h('p', { class: 'muted', role: 'status' }, 'Connecting to the log…');
+  const box = h('div', {}, status, pre);
+  let offset = 0;
+  let source = null;
+  let closed = false;
+  let chars = 0;
+  let pause = 1000;
+  const open = () => {
+    if (closed) return;
+    source = new EventSource(`/api/v1/runs/${encodeURIComponent(id)}/logs?offset=${offset}`);
+    source.addEventListener('open', () => {
+      status.textContent = 'Following the log.';
+      pause = 1000;
+    });
+    source.addEventListener('log', (e) => {
+      const entry = JSON.parse(e.data);
+      if (entry.end <= offset) return; // already shown (a replay after a reconnect)
+      const stick = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+      const span = h('span', { class: entry.stream, dataset: { end: String(entry.end), at: String(Date.now()) } },
+        entry.text);
+      pre.append(span);
+      chars += entry.text.length;
+      while (chars > MAX_CHARS && pre.firstChild) {
+        chars -= pre.firstChild.textContent.length;
+        pre.firstChild.remove();
+      }
+      offset = entry.end;
+      pre.dataset.offset = String(offset);
+      if (stick) pre.scrollTop = pre.scrollHeight;
+    });
+    source.addEventListener('end', (e) => {
+      closed = true;
+      source.close();
+      const run = JSON.parse(e.data);
+      status.textContent = `The run is ${run.state}; the whole log is shown.`;
+      pre.dataset.ended = 'true';
+      if (onEnd) onEnd(run);
+    });
+    source.addEventListener('error', () => {
+      if (closed) return;
+      status.textContent = 'The log stream was interrupted; resuming from byte ' + offset + '…';
+      if (source.readyState === EventSource.CLOSED) {
+        setTimeout(open, pause);
+        pause = Math.min(pause * 2, 15000);
+      }
+    });
+  };
+  open();
+  return {
+    element: box,
+    close() { closed = true; if (source) source.close(); },
+  };
+}
