@@ -13,6 +13,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
 
+import io.dockhand.api.context.DockerIgnore;
+
 /**
  * What of a folder goes into a build context: every file, folder and symbolic link under it that its
  * {@code .dockerignore} does not leave out (the Dockerfile and {@code .dockerignore} always go, as Docker sends

@@ -81,7 +81,8 @@ public final class NodeWork implements AutoCloseable {
             return;
         }
         WorkContext w = new WorkContext(node, store, driver, settings,
-                new ImageRetention(driver, settings.imagesKeep(), settings.imagesMaxIdle()));
+                new ImageRetention(driver, settings.imagesKeep(), settings.imagesMaxIdle()),
+                new GitCheckouts(settings.gitCache(), settings.gitKeep(), settings.gitTimeout()));
         work = w;
         if (closed) {
             return;

@@ -1,5 +1,6 @@
 package io.dockhand.agent.work;
 
+import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -7,6 +8,8 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import io.dockhand.agent.engine.EngineUnavailableException;
 import io.dockhand.agent.engine.Engine.Subscription;
@@ -29,10 +32,11 @@ import io.dockhand.api.RunReport;
 import io.dockhand.api.RunState;
 
 /**
- * One run in this agent's hands, from its claim (or its adoption after a restart) to its final report: the image
- * built (or found in the node's cache by the context's digest), the container started with the run's limits,
- * its output shipped as it comes, its time limit enforced, its exit reported, the container removed. The lease is
- * the agent's to keep: {@link Heartbeats} names it and calls {@link #extend} and {@link #stop}.
+ * One run in this agent's hands, from its claim (or its adoption after a restart) to its final report: for a git
+ * source the commit resolved and checked out ({@link GitContext}), the image built (or found in the node's cache by
+ * the context's digest or the commit), the container started with the run's limits, its output shipped as it
+ * comes, its time limit enforced, its exit reported, the container removed. The lease is the agent's to keep:
+ * {@link Heartbeats} names it and calls {@link #extend} and {@link #stop}.
  */
 final class RunJob {
 
@@ -117,10 +121,25 @@ final class RunJob {
         thread = Thread.currentThread();
         LogShipper log = shipper(0);
         String image = null;
+        GitContext git = run.git() == null ? null : new GitContext(work, run, log);
         try {
-            report(RunState.BUILDING, null, null, null);
-            imageStep = new RunImage(work, run, log, () -> stopWhy != null, () -> leaseUntil,
-                    () -> retrying(() -> work.store().context(run.id(), work.node(), run.attempt())));
+            String key;
+            Supplier<InputStream> context;
+            if (git != null) {
+                String commit = git.prepare();
+                if (stopWhy != null) {
+                    finishStopped(log, null);
+                    return;
+                }
+                report(RunState.BUILDING, null, null, null, commit);
+                key = git.key();
+                context = git::context;
+            } else {
+                report(RunState.BUILDING, null, null, null);
+                key = run.context();
+                context = () -> retrying(() -> work.store().context(run.id(), work.node(), run.attempt()));
+            }
+            imageStep = new RunImage(work, run, key, log, () -> stopWhy != null, () -> leaseUntil, context);
             image = imageStep.obtain();
             imageObtained(image);
             work.images().used(image);
@@ -131,6 +150,9 @@ final class RunJob {
             start(image);
             report(RunState.RUNNING, null, null, image);
             follow(log, 0, 0, Instant.now());
+        } catch (GitCheckouts.GitFailure e) {
+            log.line("system", "The run failed: " + e.getMessage());
+            finish(log, RunState.FAILED, null, e.getMessage(), null);
         } catch (ImageBuildException e) {
             log.line("system", "The build failed: " + e.getMessage());
             finish(log, RunState.FAILED, null, "the build failed: " + e.getMessage(), null);
@@ -147,6 +169,9 @@ final class RunJob {
         } catch (RuntimeException e) {
             failed(log, e, image);
         } finally {
+            if (git != null) {
+                git.close();
+            }
             cleanUp(log);
         }
     }
@@ -263,11 +288,15 @@ final class RunJob {
         CountDownLatch ended = new CountDownLatch(1);
         AtomicLong out = new AtomicLong(skipOut);
         AtomicLong err = new AtomicLong(skipErr);
+        AtomicReference<String> lastError = new AtomicReference<>();
         Subscription logs = work.driver().logs(taskId, true, line -> {
             AtomicLong skip = line.stream() == LogLine.Stream.STDERR ? err : out;
             if (skip.get() > 0) {
                 skip.decrementAndGet();
                 return;
+            }
+            if (line.stream() == LogLine.Stream.STDERR) {
+                lastError.set(line.text());
             }
             log.line(line.stream() == LogLine.Stream.STDERR ? "stderr" : "stdout", line.text());
         }, ended::countDown);
@@ -293,13 +322,28 @@ final class RunJob {
                 } else {
                     finish(log, RunState.FAILED, exit.exitCode(), "exited with code " + exit.exitCode()
                             + (exit.oomKilled() ? ": killed for using more memory than its limit of "
-                            + io.dockhand.api.Sizes.format(limits(run, work.settings()).memoryBytes()) : ""),
-                            null);
+                            + io.dockhand.api.Sizes.format(limits(run, work.settings()).memoryBytes())
+                            : notFound(exit.exitCode(), lastError.get())), null);
                 }
             }
         } finally {
             logs.close();
         }
+    }
+
+    /**
+     * What a shell's or the container init's exit code 127 (126) says, with the last line on stderr that tells
+     * which command: {@code " (command not found: exec /x failed: No such file or directory)"}; else nothing.
+     */
+    static String notFound(int exitCode, String lastError) {
+        if ((exitCode != 127 && exitCode != 126) || lastError == null || lastError.isBlank()) {
+            return "";
+        }
+        String said = lastError.strip().replaceFirst("^\\[FATAL tini \\(\\d+\\)\\] ", "");
+        if (said.length() > 300) {
+            said = said.substring(0, 300) + "…";
+        }
+        return " (" + (exitCode == 127 ? "command not found" : "command not executable") + ": " + said + ")";
     }
 
     private record Outcome(ExitResult exit, boolean timedOut) {
@@ -401,15 +445,21 @@ final class RunJob {
 
     /** Reports a state, retrying while the store is unreachable and the lease would still hold. */
     private Run report(RunState state, Integer exitCode, String reason, String image) {
-        RunReport report = new RunReport(work.node(), run.attempt(), state, exitCode, reason, image, Instant.now());
+        return report(state, exitCode, reason, image, null);
+    }
+
+    /** A report with the commit a git run builds ({@code building}). */
+    private Run report(RunState state, Integer exitCode, String reason, String image, String commit) {
+        RunReport report = new RunReport(work.node(), run.attempt(), state, exitCode, reason, image, Instant.now(),
+                                         commit);
         return retrying(() -> work.store().report(run.id(), report), state.isFinal());
     }
 
-    private <T> T retrying(java.util.function.Supplier<T> call) {
+    private <T> T retrying(Supplier<T> call) {
         return retrying(call, false);
     }
 
-    private <T> T retrying(java.util.function.Supplier<T> call, boolean longer) {
+    private <T> T retrying(Supplier<T> call, boolean longer) {
         long backoff = 200;
         Instant patience = Instant.now().plus(LogShipper.STORE_PATIENCE);
         while (true) {

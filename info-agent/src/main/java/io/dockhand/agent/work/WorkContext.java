@@ -1,13 +1,14 @@
 package io.dockhand.agent.work;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.dockhand.agent.executor.TaskDriver;
 
 /**
  * What every part of the agent's work shares: the node's id, the store, the executor, the settings, the image
- * cache's bookkeeping and the runs in hand (the leases its heartbeats name).
+ * cache's bookkeeping, the git checkouts and the runs in hand (the leases its heartbeats name).
  */
 final class WorkContext {
     private final String node;
@@ -15,11 +16,15 @@ final class WorkContext {
     private final TaskDriver driver;
     private final WorkSettings settings;
     private final ImageRetention images;
+    private final GitCheckouts checkouts;
     private final Map<String, RunJob> jobs = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<String>> builds = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
-    WorkContext(String node, WorkClient store, TaskDriver driver, WorkSettings settings, ImageRetention images) {
+    WorkContext(String node, WorkClient store, TaskDriver driver, WorkSettings settings, ImageRetention images,
+                GitCheckouts checkouts) {
         this.node = node;
+        this.checkouts = checkouts;
         this.store = store;
         this.driver = driver;
         this.settings = settings;
@@ -46,9 +51,19 @@ final class WorkContext {
         return images;
     }
 
+    /** The node's git checkouts, for runs with a git source. */
+    GitCheckouts checkouts() {
+        return checkouts;
+    }
+
     /** The runs this agent holds now, by run id. */
     Map<String, RunJob> jobs() {
         return jobs;
+    }
+
+    /** The builds in progress, by source key and Dockerfile: a run that needs the same image waits for it. */
+    Map<String, CompletableFuture<String>> builds() {
+        return builds;
     }
 
     /** Whether the agent is shutting down: runs are left as they are, for the next agent to settle. */

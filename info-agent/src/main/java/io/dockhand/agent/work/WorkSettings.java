@@ -1,5 +1,6 @@
 package io.dockhand.agent.work;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 import io.dockhand.api.Durations;
@@ -29,10 +30,17 @@ import io.helidon.config.Config;
  * @param memoryBytes   the memory limit of a run's container when the run names none, and of every build
  *                      ({@code agent.limits.memory}, a size such as {@code 2g}; none by default: how much a node
  *                      can spare differs, and an unlimited run is what the user asked for when none is set)
+ * @param gitCache      the folder of the node's git checkouts for job tasks, one per (repository, commit)
+ *                      ({@code agent.git.cache}, {@code ${java.io.tmpdir}/dockhand-git}); agents sharing it share
+ *                      its checkouts
+ * @param gitKeep       how many git checkouts it keeps at most, the most recently used ({@code agent.git.keep},
+ *                      20); older ones are removed after each new clone, never one a run is using
+ * @param gitTimeout    how long one exchange with a git repository may stall before the clone fails
+ *                      ({@code agent.git.timeout}, 2m)
  */
 public record WorkSettings(String node, String address, Duration heartbeat, boolean enabled, int slots,
                            Duration claimWait, int imagesKeep, Duration imagesMaxIdle, Duration stopGrace,
-                           long pidsLimit, long memoryBytes) {
+                           long pidsLimit, long memoryBytes, Path gitCache, int gitKeep, Duration gitTimeout) {
 
     /** The process limit of a run's container unless {@code agent.limits.pids} says otherwise. */
     public static final long DEFAULT_PIDS_LIMIT = 4096;
@@ -49,6 +57,12 @@ public record WorkSettings(String node, String address, Duration heartbeat, bool
         }
         if (pidsLimit < 0) {
             throw new IllegalArgumentException("agent.limits.pids must be 0 (none) or positive: " + pidsLimit);
+        }
+        if (gitKeep < 1) {
+            throw new IllegalArgumentException("agent.git.keep must be at least 1: " + gitKeep);
+        }
+        if (gitTimeout.isZero() || gitTimeout.isNegative()) {
+            throw new IllegalArgumentException("agent.git.timeout must be positive: " + gitTimeout);
         }
         if (memoryBytes < 0 || (memoryBytes > 0 && memoryBytes < 6L * 1024 * 1024)) {
             throw new IllegalArgumentException("agent.limits.memory must be none or at least 6m: " + memoryBytes);
@@ -68,7 +82,11 @@ public record WorkSettings(String node, String address, Duration heartbeat, bool
                 duration(config, "agent.images.maxidle", Duration.ofHours(24)),
                 duration(config, "agent.stop.grace", Duration.ofSeconds(10)),
                 config.get("agent.limits.pids").asLong().orElse(DEFAULT_PIDS_LIMIT),
-                size(config, "agent.limits.memory"));
+                size(config, "agent.limits.memory"),
+                Path.of(config.get("agent.git.cache").asString().map(String::strip).filter(t -> !t.isEmpty())
+                                .orElse(System.getProperty("java.io.tmpdir") + "/dockhand-git")),
+                config.get("agent.git.keep").asInt().orElse(20),
+                duration(config, "agent.git.timeout", Duration.ofMinutes(2)));
     }
 
     /** A size ({@code 512m}, {@code 2g}); 0 when unset, empty or {@code none}. */

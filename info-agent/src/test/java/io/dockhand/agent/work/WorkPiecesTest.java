@@ -42,6 +42,18 @@ class WorkPiecesTest {
     }
 
     @Test
+    void saysWhichCommandWasNotFoundWhenTheExitCodeSaysSo() {
+        assertThat(RunJob.notFound(127, "[FATAL tini (7)] exec /no/such/command failed: No such file or directory"))
+                .isEqualTo(" (command not found: exec /no/such/command failed: No such file or directory)");
+        assertThat(RunJob.notFound(127, "sh: 1: nope: not found\n"))
+                .isEqualTo(" (command not found: sh: 1: nope: not found)");
+        assertThat(RunJob.notFound(126, "sh: 1: ./x: Permission denied"))
+                .isEqualTo(" (command not executable: sh: 1: ./x: Permission denied)");
+        assertThat(RunJob.notFound(127, null)).isEmpty();
+        assertThat(RunJob.notFound(3, "anything")).isEmpty();
+    }
+
+    @Test
     void limitsEveryRunsProcessesAndGivesTheDefaultMemoryToARunThatNamesNone() {
         WorkSettings defaults = WorkSettings.create(Config.just(ConfigSources.create(Map.of())));
         assertThat(defaults.pidsLimit()).isEqualTo(4096);
@@ -62,7 +74,7 @@ class WorkPiecesTest {
     @Test
     void keepsTheImageOfARunInHandFromTheMomentItIsObtained() {
         WorkSettings settings = WorkSettings.create(Config.just(ConfigSources.create(Map.of())));
-        WorkContext work = new WorkContext("n", null, null, settings, null);
+        WorkContext work = new WorkContext("n", null, null, settings, null, null);
         RunJob job = new RunJob(work, run(0, 0), 10);
         work.jobs().put(job.run().id(), job);
         assertThat(NodeWork.imagesInUse(work)).isEmpty();

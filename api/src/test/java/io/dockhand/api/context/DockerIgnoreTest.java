@@ -1,4 +1,4 @@
-package io.dockhand.client.context;
+package io.dockhand.api.context;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

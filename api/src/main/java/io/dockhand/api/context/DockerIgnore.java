@@ -1,4 +1,4 @@
-package io.dockhand.client.context;
+package io.dockhand.api.context;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -220,8 +220,8 @@ public final class DockerIgnore {
         return path.replaceAll("([*?\\[\\]\\\\])", "\\\\$1");
     }
 
-    /** Go's {@code filepath.Clean} on a {@code /}-separated path. */
-    static String clean(String path) {
+    /** Go's {@code filepath.Clean} on a {@code /}-separated path ({@code .} for an empty one). */
+    public static String clean(String path) {
         boolean rooted = path.startsWith("/");
         List<String> parts = new ArrayList<>();
         for (String part : path.split("/")) {
