@@ -20,11 +20,18 @@ final class GitContext implements AutoCloseable {
     private GitRefs.Resolved resolved;
     private Checkout checkout;
     private String commit;
+    private final java.util.Map<String, String> added;
 
     GitContext(WorkContext work, Run run, LogShipper log) {
+        this(work, run, log, java.util.Map.of());
+    }
+
+    /** @param added files added at the context's root (a deployment preset's Dockerfile), by name */
+    GitContext(WorkContext work, Run run, LogShipper log, java.util.Map<String, String> added) {
         this.work = work;
         this.run = run;
         this.log = log;
+        this.added = added;
     }
 
     /**
@@ -66,7 +73,7 @@ final class GitContext implements AutoCloseable {
         if (checkout == null) {
             checkout();
         }
-        return CheckoutTar.open(checkout, run.dockerfile(), work.checkouts().root());
+        return CheckoutTar.open(checkout, run.dockerfile(), work.checkouts().root(), added);
     }
 
     private void checkout() {

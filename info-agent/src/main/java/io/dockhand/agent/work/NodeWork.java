@@ -28,6 +28,7 @@ public final class NodeWork implements AutoCloseable {
     private final TaskDriver driver;
     private final WorkClient store;
     private final String agentVersion;
+    private volatile DeploySettings deploySettings = DeploySettings.DEFAULTS;
     private final Thread main;
     private volatile WorkContext work;
     private volatile Thread heartbeats;
@@ -48,6 +49,15 @@ public final class NodeWork implements AutoCloseable {
     public static NodeWork start(WorkSettings settings, URI store, ClusterToken token, Engine engine,
                                  TaskDriver driver, String agentVersion) {
         NodeWork work = new NodeWork(settings, store, token, engine, driver, agentVersion);
+        work.main.start();
+        return work;
+    }
+
+    /** Starts working, with these settings for deployments. */
+    public static NodeWork start(WorkSettings settings, DeploySettings deploySettings, URI store, ClusterToken token,
+                                 Engine engine, TaskDriver driver, String agentVersion) {
+        NodeWork work = new NodeWork(settings, store, token, engine, driver, agentVersion);
+        work.deploySettings = deploySettings;
         work.main.start();
         return work;
     }
@@ -89,7 +99,9 @@ public final class NodeWork implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.INFO, "Working as node " + node + " for " + settings + " (slots "
                 + settings.slots() + ")");
+        w.deploySettings(deploySettings);
         heartbeats = Thread.ofVirtual().name("dockhand-heartbeat").start(new Heartbeats(w, engine, agentVersion));
+        Thread.ofVirtual().name("dockhand-destroyed-images").start(new DestroyedImages(w));
         if (!settle(w)) {
             return;
         }
@@ -168,6 +180,27 @@ public final class NodeWork implements AutoCloseable {
                 slots.release();
                 continue;
             }
+            if (claim.get().run().deploy() != null) {
+                DeployJob deploy = DeployJob.of(w, claim.get().run(), claim.get().leaseSeconds());
+                w.deploys().put(deploy.run().id(), deploy);
+                boolean slot = deploy.takesSlot();
+                if (!slot) {
+                    slots.release(); // a serve run is held as long as its deployment lives
+                }
+                LOG.log(System.Logger.Level.INFO, "Claimed run " + deploy.run().id() + " (" + deploy.run().deploy().op()
+                        + " of deployment " + deploy.run().deploy().deployment() + ", attempt "
+                        + deploy.run().attempt() + ")");
+                Thread.ofVirtual().name("dockhand-deploy").start(() -> {
+                    try {
+                        deploy.execute();
+                    } finally {
+                        if (slot) {
+                            slots.release();
+                        }
+                    }
+                });
+                continue;
+            }
             RunJob job = new RunJob(w, claim.get().run(), claim.get().leaseSeconds());
             w.jobs().put(job.run().id(), job);
             LOG.log(System.Logger.Level.INFO, "Claimed run " + job.run().id() + " (attempt " + job.run().attempt()
@@ -208,6 +241,7 @@ public final class NodeWork implements AutoCloseable {
         if (w != null) {
             w.close();
             w.jobs().values().forEach(RunJob::interrupt);
+            w.deploys().values().forEach(DeployJob::interrupt);
         }
         main.interrupt();
         Thread beat = heartbeats;

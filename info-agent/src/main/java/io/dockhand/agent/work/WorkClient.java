@@ -124,6 +124,43 @@ public final class WorkClient {
         }
     }
 
+    /**
+     * {@code POST /api/v1/deployments/{name}/observations}: what swarm says of a deployment's service, from the
+     * agent holding its serve run; false when the store answers that the run no longer serves it (409
+     * {@code not-current}).
+     */
+    public boolean observe(String deployment, io.dockhand.api.ServiceObservation observation) {
+        HttpResponse<byte[]> answer = send(request(Paths.DEPLOYMENT_OBSERVATIONS.replace("{name}", encode(deployment)),
+                                                   timeout).POST(body(observation)));
+        if (answer.statusCode() == 409 || answer.statusCode() == 404) {
+            return false;
+        }
+        if (answer.statusCode() / 100 != 2) {
+            throw refusal(answer.statusCode(), answer.body());
+        }
+        return true;
+    }
+
+    /** {@code GET /api/v1/deployments}: the names of the deployments in the given status. */
+    public java.util.List<String> deployments(io.dockhand.api.DeploymentStatus status) {
+        HttpResponse<byte[]> answer = send(request(Paths.DEPLOYMENTS, timeout).GET());
+        if (answer.statusCode() / 100 != 2) {
+            throw refusal(answer.statusCode(), answer.body());
+        }
+        try {
+            java.util.List<String> names = new java.util.ArrayList<>();
+            for (var item : JSON.readTree(answer.body()).path("items")) {
+                if (status.wire().equals(item.path("status").asText())) {
+                    names.add(item.path("name").asText());
+                }
+            }
+            return names;
+        } catch (IOException e) {
+            throw new StoreRefusedException(answer.statusCode(), "unreadable answer", "the deployments: "
+                    + e.getMessage());
+        }
+    }
+
     /** {@code GET /api/v1/runs/{id}}: the run, or empty when the store does not know it. */
     public Optional<Run> run(String runId) {
         HttpResponse<byte[]> answer = send(request(Paths.RUN.replace("{id}", runId), timeout).GET());
