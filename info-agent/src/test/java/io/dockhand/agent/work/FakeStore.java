@@ -64,7 +64,7 @@ final class FakeStore implements AutoCloseable {
         String id = java.util.UUID.randomUUID().toString();
         Run run = new Run(id, RunState.ASSIGNED, null, false, null, 0, dockerfile, command, Map.of(), 0, 0, 60, 1,
                 1, null, null, null, false, 0, Instant.now(), Instant.now(), null, null, null,
-                new GitSource(repo, ref, null), new TaskRef("p", id));
+                new GitSource(repo, ref, null), new TaskRef("p", id), null);
         runs.put(id, run);
         queued.add(run);
         return run;
@@ -138,7 +138,7 @@ final class FakeStore implements AutoCloseable {
                 r.env(), r.cpus(), r.memoryBytes(), r.timeoutSeconds(), r.attempt(), r.maxAttempts(),
                 exitCode == null ? r.exitCode() : exitCode, reason == null ? r.reason() : reason, r.imageId(),
                 false, 0, r.createdAt(), r.assignedAt(), r.buildingAt(), r.runningAt(),
-                state.isFinal() ? Instant.now() : null, git, r.task());
+                state.isFinal() ? Instant.now() : null, git, r.task(), r.deploy());
     }
 
     private static void answer(HttpExchange exchange, int status, Object value) throws IOException {
