@@ -179,15 +179,17 @@ deploy_stack() {
   fi
 }
 
-# Waits until every service of the stack runs all its tasks and the store answers through the gateway on
-# 127.0.0.1:$port, printing what it waits for; fails after $timeout seconds.
+# Waits until every service of the stack runs all its tasks, the store answers through the gateway on
+# 127.0.0.1:$port and the registry through the registry-gateway on 127.0.0.1:$DOCKHAND_REGISTRY_PORT (5000),
+# printing what it waits for; fails after $timeout seconds.
 wait_stack() {
-  local stack=$1 port=$2 timeout=${3:-300} start=$SECONDS status states health
+  local stack=$1 port=$2 timeout=${3:-300} start=$SECONDS status states health registry
   while :; do
     states=$(docker service ls --filter "label=com.docker.stack.namespace=$stack" --format '{{.Name}}={{.Replicas}}' | sort | tr '\n' ' ')
     health=$(http_status 127.0.0.1 "$port" /observe/health)
-    status="${states}store=$health"
-    if [ "$health" = 200 ] && [ -n "$states" ] && ! echo "$states" | tr ' ' '\n' | grep -v '^$' |
+    registry=$(http_status 127.0.0.1 "${DOCKHAND_REGISTRY_PORT:-5000}" /v2/)
+    status="${states}store=$health registry=$registry"
+    if [ "$health" = 200 ] && [ "$registry" = 200 ] && [ -n "$states" ] && ! echo "$states" | tr ' ' '\n' | grep -v '^$' |
          awk -F'[=/ ]' '$2 != $3 || $3 == 0 {bad = 1} END {exit !bad}'; then
       log "ready after $((SECONDS - start)) s: $status"
       return 0
@@ -202,7 +204,8 @@ wait_stack() {
   done
 }
 
-# Removes the stack, then (once its containers are gone) its network and volume.
+# Removes the stack, then (once its containers are gone) its network and volumes (the store's data and the
+# registry's images).
 remove_stack() {
   local stack=$1 i
   if stack_exists "$stack"; then
@@ -223,7 +226,7 @@ remove_stack() {
 # Runs build-images.sh ($@ passed on) and sets CHANGED_IMAGES to the images whose ID changed.
 CHANGED_IMAGES=()
 build_images_tracking_changes() {
-  local images=(dockhand/server dockhand/agent dockhand/client dockhand/gateway) before=() i
+  local images=(dockhand/server dockhand/agent dockhand/client dockhand/gateway dockhand/registry) before=() i
   for i in "${!images[@]}"; do before[i]=$(image_id "${images[i]}:${DOCKHAND_TAG:-latest}"); done
   "$DOCKHAND_ROOT/provision/build-images.sh" "$@"
   CHANGED_IMAGES=()

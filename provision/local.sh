@@ -2,13 +2,14 @@
 # Dockhand on this one machine: a single-node swarm running the stack, and the client's prompt.
 #   provision/local.sh up      build the images, start a swarm if this engine is in none, deploy the stack
 #                              'dockhand', wait until it answers, then open the client prompt
-#   provision/local.sh status  what runs, and whether the store answers on port 5001
-#   provision/local.sh down    remove the stack with its network and volume (the stored records go too), the
-#                              cluster token and the images its runs were built into, and
-#                              leave the swarm only if 'up' started it
+#   provision/local.sh status  what runs, and whether the store answers on port 5001 and the registry on 5000
+#   provision/local.sh down    remove the stack with its network and volumes (the stored records and the
+#                              registry's images go too), the cluster token and the images its runs were built
+#                              into, and leave the swarm only if 'up' started it
 # Needs Docker and a JDK 21+ (JAVA_HOME, or one in /usr/lib/jvm). Environment: DOCKHAND_STACK (default
-# dockhand), DOCKHAND_PORT (the store's published port, default 5001), BASE_IMAGE / DOCKHAND_OFFLINE (see
-# build-images.sh). Running 'up' again rebuilds what changed and rolls it out; 'down' twice is harmless.
+# dockhand), DOCKHAND_PORT (the store's published port, default 5001), DOCKHAND_REGISTRY_PORT (the registry's,
+# default 5000), BASE_IMAGE / DOCKHAND_OFFLINE (see build-images.sh). Running 'up' again rebuilds what changed
+# and rolls it out; 'down' twice is harmless.
 set -euo pipefail
 LOG_TAG=local
 # shellcheck source=provision/lib.sh
@@ -16,6 +17,7 @@ LOG_TAG=local
 
 STACK=${DOCKHAND_STACK:-dockhand}
 export DOCKHAND_PORT=${DOCKHAND_PORT:-5001}
+export DOCKHAND_REGISTRY_PORT=${DOCKHAND_REGISTRY_PORT:-5000}
 CREATED_LABEL=dockhand.swarm-created-by
 
 node_labels() { docker node inspect "$(docker info --format '{{.Swarm.NodeID}}')" --format '{{json .Spec.Labels}}'; }
@@ -55,6 +57,7 @@ up() {
   local run
   run=$(client_run_command "${STACK}_net" "$PWD")
   log "the store answers on http://localhost:$DOCKHAND_PORT (try: curl localhost:$DOCKHAND_PORT/api/v1/records)"
+  log "the registry on 127.0.0.1:$DOCKHAND_REGISTRY_PORT (try: curl 127.0.0.1:$DOCKHAND_REGISTRY_PORT/v2/_catalog)"
   if [ -t 0 ] && [ -t 1 ]; then
     log "opening the client prompt ($run); Ctrl-D leaves it, the stack keeps running"
     exec $run
@@ -70,6 +73,7 @@ status() {
   fi
   docker stack services "$STACK"
   log "store on port $DOCKHAND_PORT: HTTP $(http_status 127.0.0.1 "$DOCKHAND_PORT" /observe/health)"
+  log "registry on port $DOCKHAND_REGISTRY_PORT: HTTP $(http_status 127.0.0.1 "$DOCKHAND_REGISTRY_PORT" /v2/)"
 }
 
 down() {
@@ -99,5 +103,5 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
-  *) sed -n '2,11p' "$0"; exit 2 ;;
+  *) sed -n '2,12p' "$0"; exit 2 ;;
 esac

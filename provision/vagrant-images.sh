@@ -6,7 +6,7 @@
 # images whose ID changed, so a running stack can be rolled onto them.
 vagrant_images() {
   local archive=$DOCKHAND_ROOT/target/vagrant/images.tar.gz
-  local images=(dockhand/server dockhand/agent dockhand/client dockhand/gateway) before=() i start=$SECONDS
+  local images=(dockhand/server dockhand/agent dockhand/client dockhand/gateway dockhand/registry) before=() i start=$SECONDS
   if [ ! -f "$archive" ]; then
     build_images_tracking_changes --no-package
     return

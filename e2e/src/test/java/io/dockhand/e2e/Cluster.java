@@ -20,7 +20,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The stack under a name of its own ({@code dhe2e<run>}), deployed for one test run on this machine's engine and
- * taken apart afterwards: the stack with its containers, network and volume, the containers the tests started
+ * taken apart afterwards: the stack with its containers, network and volumes (the store's data and the
+ * registry's storage), the containers the tests started
  * (labelled {@value #TEST_LABEL}), and the images it built (tagged {@value #IMAGE_TAG}, so the {@code :latest}
  * images a running {@code dockhand} stack restarts on are never rebuilt by a test).
  *
@@ -29,8 +30,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>an engine in no swarm: it makes a single-node swarm of its own (node label {@value #TEST_LABEL}{@code =e2e})
  *       and leaves it afterwards, with the {@code docker_gwbridge} network it brought;</li>
  *   <li>the single-node swarm {@code provision/local.sh up} made (node label {@value #LOCAL_SWARM}): it deploys
- *       beside the user's stack, on a free gateway port and (the user's agent holds {@value #AGENT_PORT}) a free
- *       agent port, and leaves the swarm, the user's stack, network, volume, node labels and images alone;</li>
+ *       beside the user's stack, on a free gateway port, a free registry port and (the user's agent holds
+ *       {@value #AGENT_PORT}) a free agent port, and leaves the swarm, the user's stack, network, volume, node labels and images alone;</li>
  *   <li>any other swarm: it refuses with a message. It never deploys into a swarm it does not own.</li>
  * </ul>
  * What a run that was killed left behind (its swarm, or {@code dhe2e*} stacks in local.sh's swarm) is recognized
@@ -44,13 +45,16 @@ final class Cluster implements AutoCloseable {
     private static final String LOCAL_SWARM = "dockhand.swarm-created-by=local.sh";
     private static final String DATA_LABEL_BY_E2E = "dockhand.data-label-by=e2e";
     private static final String STACK_PREFIX = "dhe2e";
-    private static final List<String> IMAGES = List.of("server", "agent", "client", "gateway");
+    private static final List<String> IMAGES = List.of("server", "agent", "client", "gateway", "registry");
+    /** server, gateway, agent, registry, registry-gateway. */
+    private static final int SERVICES = 5;
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
 
     private final Path root;
     private final String runId;
     private final String stack;
     private final int port;
+    private final int registryPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private int agentPort = AGENT_PORT;
     private String agentUrl;
@@ -68,17 +72,23 @@ final class Cluster implements AutoCloseable {
     private Path tokenDir;
     private Path tokenFile;
 
-    private Cluster(Path root, String runId, int port) {
+    private Cluster(Path root, String runId, int port, int registryPort) {
         this.root = root;
         this.runId = runId;
         this.stack = STACK_PREFIX + runId;
         this.port = port;
+        this.registryPort = registryPort;
     }
 
     /** Builds the images, makes the swarm if needed, deploys the stack and waits until the store answers. */
     static Cluster start(Path root) {
         String runId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
-        Cluster cluster = new Cluster(root, runId, freePort());
+        int port = freePort();
+        int registryPort;
+        do {
+            registryPort = freePort();
+        } while (registryPort == port);
+        Cluster cluster = new Cluster(root, runId, port, registryPort);
         try {
             cluster.create();
             return cluster;
@@ -145,10 +155,11 @@ final class Cluster implements AutoCloseable {
         } else {
             do {
                 agentPort = freePort();
-            } while (agentPort == port);
+            } while (agentPort == port || agentPort == registryPort);
         }
         log("run " + runId + ": stack " + stack + " in " + (ownSwarm ? "a swarm of its own" : "local.sh's swarm")
-                    + ", store published on 127.0.0.1:" + port + ", agent on host port " + agentPort
+                    + ", store published on 127.0.0.1:" + port + ", registry on 127.0.0.1:" + registryPort
+                    + ", agent on host port " + agentPort
                     + ", images dockhand/*:" + IMAGE_TAG);
         gwbridgeExisted = Docker.run("network", "inspect", "docker_gwbridge").ok();
         started = true;
@@ -189,6 +200,7 @@ final class Cluster implements AutoCloseable {
         createTokenSecret(tokenSecret);
         Docker.Result deploy = Docker.run(Docker.DEFAULT_TIMEOUT,
                 Map.of("DOCKHAND_PORT", Integer.toString(port), "DOCKHAND_AGENT_PORT", Integer.toString(agentPort),
+                       "DOCKHAND_REGISTRY_PORT", Integer.toString(registryPort),
                        "DOCKHAND_TAG", IMAGE_TAG, "DOCKHAND_TOKEN_SECRET", tokenSecret,
                        "DOCKHAND_AGENT_RESTART_DELAY", AGENT_RESTART_DELAY.toSeconds() + "s"),
                 "stack", "deploy", "--resolve-image", "never", "-c", root.resolve("swarm-stack.yml").toString(), stack);
@@ -291,7 +303,10 @@ final class Cluster implements AutoCloseable {
         return agentUrl == null ? List.of() : List.of("--env", "DOCKHAND_AGENT=" + agentUrl);
     }
 
-    /** Waits until every service runs all its tasks and the store answers through the gateway. */
+    /**
+     * Waits until every service runs all its tasks, the store answers through the gateway and the registry
+     * through the registry-gateway.
+     */
     void awaitReady(Duration timeout) {
         Instant start = Instant.now();
         Instant deadline = start.plus(timeout);
@@ -299,10 +314,11 @@ final class Cluster implements AutoCloseable {
         while (Instant.now().isBefore(deadline)) {
             List<String> services = Docker.lines(Docker.ok("service", "ls", "--filter",
                     "label=com.docker.stack.namespace=" + stack, "--format", "{{.Name}} {{.Replicas}}"));
-            boolean allRunning = services.size() == 3 && services.stream().allMatch(Cluster::fullyRunning);
+            boolean allRunning = services.size() == SERVICES && services.stream().allMatch(Cluster::fullyRunning);
             int health = status("/observe/health");
-            status = String.join(", ", services) + ", store health " + health;
-            if (allRunning && health == 200) {
+            int registry = status(registry().resolve("/v2/"));
+            status = String.join(", ", services) + ", store health " + health + ", registry /v2/ " + registry;
+            if (allRunning && health == 200 && registry == 200) {
                 log("stack ready after " + Duration.between(start, Instant.now()).toSeconds() + " s: " + status);
                 return;
             }
@@ -321,8 +337,13 @@ final class Cluster implements AutoCloseable {
 
     /** HTTP status of a GET on the store through the published port, 0 when nothing answers. */
     int status(String path) {
+        return status(store().resolve(path));
+    }
+
+    /** HTTP status of a GET, 0 when nothing answers. */
+    private int status(URI uri) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(store().resolve(path)).timeout(Duration.ofSeconds(5)).build();
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build();
             return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return 0;
@@ -335,6 +356,19 @@ final class Cluster implements AutoCloseable {
     /** The store's base URL on this machine: the gateway's host-mode port. */
     URI store() {
         return URI.create("http://127.0.0.1:" + port + "/");
+    }
+
+    /**
+     * The registry's port on this machine (the registry-gateway's host-mode port): this engine pushes to and
+     * pulls from {@code 127.0.0.1:<port>}, and the stack's agents get that address.
+     */
+    int registryPort() {
+        return registryPort;
+    }
+
+    /** The registry's base URL on this machine (its HTTP API, {@code /v2/...}). */
+    URI registry() {
+        return URI.create("http://127.0.0.1:" + registryPort + "/");
     }
 
     /** The stack's attachable overlay network. */
@@ -352,7 +386,10 @@ final class Cluster implements AutoCloseable {
         return runId;
     }
 
-    /** IDs of the running containers of a service of the stack ({@code server}, {@code agent}, {@code gateway}). */
+    /**
+     * IDs of the running containers of a service of the stack ({@code server}, {@code agent}, {@code gateway},
+     * {@code registry}, {@code registry-gateway}).
+     */
     List<String> containersOf(String service) {
         return Docker.lines(Docker.ok("ps", "-q", "--no-trunc", "--filter", "status=running", "--filter",
                                       "label=com.docker.swarm.service.name=" + stack + "_" + service));
@@ -400,7 +437,7 @@ final class Cluster implements AutoCloseable {
         log("diagnostics for stack " + stack + ":");
         System.out.println(Docker.run("stack", "ps", "--no-trunc", "--format",
                                       "{{.Name}} {{.Image}} {{.CurrentState}} {{.Error}}", stack).out());
-        for (String service : List.of("server", "gateway", "agent")) {
+        for (String service : List.of("server", "gateway", "agent", "registry", "registry-gateway")) {
             Docker.Result logs = Docker.run("service", "logs", "--timestamps", "--tail", "60", stack + "_" + service);
             System.out.println("---- " + service + " ----\n" + logs.out() + logs.err());
         }
