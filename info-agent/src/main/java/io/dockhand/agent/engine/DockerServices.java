@@ -129,6 +129,10 @@ final class DockerServices implements ServiceDriver {
     public void untag(String reference) {
         calls.ask("untag " + reference, () -> {
             try {
+                List<String> names = questions.inspectImageCmd(reference).exec().getRepoTags();
+                if (names == null || names.size() < 2) {
+                    return null; // its only name: removing it would remove the image
+                }
                 questions.removeImageCmd(reference).withForce(false).withNoPrune(true).exec();
             } catch (NotFoundException gone) {
                 // not tagged (any more)

@@ -24,7 +24,10 @@ public interface ServiceDriver {
      */
     String push(String imageId, String repository, String tag, Consumer<String> log);
 
-    /** Removes one name of an image ({@code repository:tag}), leaving the image and its other names. */
+    /**
+     * Removes one name of an image ({@code repository:tag}), leaving the image and its other names; an image's only
+     * name stays.
+     */
     void untag(String reference);
 
     /**
