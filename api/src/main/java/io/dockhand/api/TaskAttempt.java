@@ -10,7 +10,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param attempt         1 for the first
  * @param runId           the run (its log is the attempt's whole output: {@code GET /api/v1/runs/{id}/logs})
  * @param node            the node whose agent claimed it
- * @param state           the run's state (in progress, or final)
+ * @param state           the run's state: final, or in progress for the attempt a worker holds now (listed in
+ *                        the one-task view; its stdout and stderr are null until it ends: its run's log has them)
  * @param exitCode        the command's exit code, when it ran to its end
  * @param reason          why it failed, in words (clone, build, start, time limit, lost worker)
  * @param commit          the commit the ref resolved to

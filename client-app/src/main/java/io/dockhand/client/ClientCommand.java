@@ -36,10 +36,11 @@ import picocli.CommandLine.Spec;
                          + "else the lines piped on stdin, one command per line."},
          subcommands = {PostCommand.class, GetCommand.class, ContainersCommand.class, StatusCommand.class,
                  RunCommand.class, RunsCommand.class, LogsCommand.class, CancelCommand.class, NodesCommand.class,
-                 CommandLine.HelpCommand.class},
+                 JobsCommand.class, CommandLine.HelpCommand.class},
          footer = {"", "Environment: DOCKHAND_SERVER, DOCKHAND_AGENT, DOCKHAND_TIMEOUT, DOCKHAND_HISTORY,",
-                 "  NO_COLOR. The cluster token (run, cancel): DOCKHAND_TOKEN, else the file",
-                 "  DOCKHAND_TOKEN_FILE, else /run/secrets/dockhand_token, else ~/.config/dockhand/token.",
+                 "  NO_COLOR. The cluster token (run, cancel, jobs submit/retry/cancel/settings): DOCKHAND_TOKEN,",
+                 "  else the file DOCKHAND_TOKEN_FILE, else /run/secrets/dockhand_token, else",
+                 "  ~/.config/dockhand/token.",
                  "Exit codes: 0 ok, 1 error, 2 bad usage, 3 server or agent unreachable,",
                  "  130 interrupted (Ctrl-C) or run cancelled; run exits with its container's code."})
 public final class ClientCommand implements Callable<Integer> {

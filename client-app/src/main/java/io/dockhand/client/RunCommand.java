@@ -27,6 +27,7 @@ import io.dockhand.client.output.Runs;
 import io.dockhand.client.output.SafeText;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -364,33 +365,46 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private String checkTimeout(String text) {
+        return checkTimeout(spec.commandLine(), text);
+    }
+
+    /** A container's time limit ({@code --timeout} of run and jobs submit), at least 1s, as the API writes it. */
+    static String checkTimeout(CommandLine cmd, String text) {
         Duration duration;
         try {
             duration = io.dockhand.api.Durations.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--timeout: " + e.getMessage());
+            throw new ParameterException(cmd, "--timeout: " + e.getMessage());
         }
         if (duration.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new ParameterException(spec.commandLine(), "--timeout must be at least 1s, not '" + text + "'");
+            throw new ParameterException(cmd, "--timeout must be at least 1s, not '" + text + "'");
         }
         return io.dockhand.api.Durations.format(duration);
     }
 
     /** {@code KEY=VALUE} as given, or {@code KEY} with its value here ({@code null}: not set here, not sent). */
     private String checkEnv(String variable) {
+        return checkEnv(spec.commandLine(), client.session(), variable);
+    }
+
+    /**
+     * {@code -e KEY=VALUE} as given, or {@code KEY} with its value in {@code session} ({@code null}: not set there,
+     * not sent); of run and jobs submit.
+     */
+    static String checkEnv(CommandLine cmd, Session session, String variable) {
         int equals = variable.indexOf('=');
         String key = equals < 0 ? variable : variable.substring(0, equals);
         if (key.isEmpty() || !key.matches("[^\\s=\\x00]+")) {
-            throw new ParameterException(spec.commandLine(), "-e takes KEY=VALUE (or KEY to pass its value from "
+            throw new ParameterException(cmd, "-e takes KEY=VALUE (or KEY to pass its value from "
                     + "here), not '" + variable + "'");
         }
         if (variable.indexOf('\0') >= 0) {
-            throw new ParameterException(spec.commandLine(), "-e " + key + ": a value cannot hold a NUL character");
+            throw new ParameterException(cmd, "-e " + key + ": a value cannot hold a NUL character");
         }
         if (equals >= 0) {
             return variable;
         }
-        String here = client.session().env().get(key);
+        String here = session.env().get(key);
         return here == null ? null : key + "=" + here;
     }
 

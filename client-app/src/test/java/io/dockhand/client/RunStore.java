@@ -56,7 +56,7 @@ final class RunStore implements AutoCloseable {
         return answer.body().isEmpty() ? null : MAPPER.readTree(answer.body());
     }
 
-    private HttpResponse<String> exchange(String method, String path, String json)
+    HttpResponse<String> exchange(String method, String path, String json)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path))
                 .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(30));

@@ -245,4 +245,21 @@ class ShellTest extends LiveServices {
         assertThat(prompt.out()).contains("ID  CONTAINER  NAME");
         assertThat(Files.readString(history)).contains("containers --container=" + containerId);
     }
+
+    @Test
+    void jobsVerbsCompleteAndRunAtThePrompt() throws IOException {
+        Path history = dir.resolve("h7");
+        Prompt prompt = prompt(history, true, screen -> {
+            screen.type("jobs sta\tnothing-here\r");
+            screen.await(ClientCommand.PROMPT, 2);
+            screen.type("jobs li\t\r");
+            screen.await("PROJECT  TASKS", 1);
+            screen.type("\u0004");
+        });
+
+        assertThat(prompt.code()).isZero();
+        assertThat(prompt.err()).startsWith("error: Project not found: No project 'nothing-here'");
+        assertThat(prompt.out()).contains("PROJECT  TASKS  READY  RUNNING");
+        assertThat(Files.readString(history)).contains("jobs status nothing-here").contains("jobs list");
+    }
 }

@@ -12,6 +12,9 @@ import io.dockhand.server.db.StoreUnavailableException;
 import io.dockhand.server.db.Transactions;
 import io.dockhand.server.blobs.BlobStore;
 import io.dockhand.server.nodes.NodeRepository;
+import io.dockhand.server.deployments.DeploymentRepository;
+import io.dockhand.server.deployments.DeploymentsService;
+import io.dockhand.server.deployments.GitDeploySources;
 import io.dockhand.server.jobs.FacadeQueues;
 import io.dockhand.server.jobs.JobRepository;
 import io.dockhand.server.jobs.JobsService;
@@ -94,10 +97,16 @@ public final class StoreServer implements AutoCloseable {
             JobRepository jobs = new JobRepository(transactions, clock, queues);
             runs.workSource(jobs);
             runs.onEnd(jobs);
+            DeploymentRepository deployments = new DeploymentRepository(transactions, clock,
+                    StoreSettings.deployments(config.get("store")), runs);
+            runs.onChange(deployments);
+            RunsService runsService = new RunsService(runs, nodes, blobs, work, auth, signals);
             web.register(new NodesService(nodes, runs, transactions, work.lease(), auth))
-                    .register(new RunsService(runs, nodes, blobs, work, auth, signals))
+                    .register(runsService)
                     .register(new JobsService(jobs, runs, auth, signals))
                     .register(new QueueFacade(queues, jobs, auth, signals))
+                    .register(new DeploymentsService(deployments, new GitDeploySources(), nodes, runsService, auth,
+                                                     signals))
                     // the listener's limit must let a context of the largest size through; routes check their own
                     .minPayloadSize(work.maxContextBytes() + 1024 * 1024);
             WebApp server = web.feature(io.helidon.openapi.OpenApiFeature.create(config.get("openapi")), "/openapi")

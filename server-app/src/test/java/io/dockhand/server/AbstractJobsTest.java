@@ -153,6 +153,10 @@ abstract class AbstractJobsTest {
         assertProblem(work.get("/api/v1/runs/" + run.get("id").asText() + "/context?node=j-node-a&attempt=1"),
                       409, "no-context", "git");
         assertThat(status(p).get("counts").get("running").asLong()).isEqualTo(1);
+        JsonNode inProgress = work.get("/api/v1/jobs/" + p + "/tasks/t1").json().get("attempts");
+        assertThat(inProgress).as("the attempt a worker holds").hasSize(1);
+        assertThat(inProgress.get(0).get("state").asText()).isEqualTo("assigned");
+        assertThat(inProgress.get(0).get("node").asText()).isEqualTo("j-node-a");
 
         finish(run, "j-node-a", "42\n", "succeeded", 0);
 

@@ -33,10 +33,15 @@ final class WorkClient {
     }
 
     Http.Answer heartbeat(String node, String leasesJson) {
+        return heartbeat(node, leasesJson, "worker");
+    }
+
+    /** A heartbeat of a node whose agent runs on a swarm {@code role} (worker or manager). */
+    Http.Answer heartbeat(String node, String leasesJson, String role) {
         String body = """
-                {"hostname":"%s-host","role":"worker","address":"10.0.0.9","cpus":4,"memoryBytes":8589934592,
+                {"hostname":"%s-host","role":"%s","address":"10.0.0.9","cpus":4,"memoryBytes":8589934592,
                  "engineVersion":"28.0.1","agentVersion":"0.1.0","labels":{"zone":"a"},"containersRunning":3,
-                 "leases":%s}""".formatted(node, leasesJson == null ? "[]" : leasesJson);
+                 "leases":%s}""".formatted(node, role, leasesJson == null ? "[]" : leasesJson);
         return put(Http_NODES + node, body);
     }
 

@@ -62,23 +62,36 @@ public final class FailoverClient implements AutoCloseable {
 
     /** GET {@code pathAndQuery} (encoded, starting with {@code /}) from any replica. */
     public Response get(String pathAndQuery) throws InterruptedException {
-        return send("GET", pathAndQuery, null, null, Map.of());
+        return send("GET", pathAndQuery, null, null, Map.of(), Duration.ZERO);
+    }
+
+    /**
+     * GET a long poll: the service may hold the answer up to {@code wait} before it answers, so each attempt, and
+     * the whole request, may take that much longer than usual.
+     */
+    public Response poll(String pathAndQuery, Duration wait) throws InterruptedException {
+        return send("GET", pathAndQuery, null, null, Map.of(), wait);
     }
 
     /** POST a JSON body with an idempotency key that every attempt repeats. */
     public Response post(String path, byte[] json, String idempotencyKey) throws InterruptedException {
-        return send("POST", path, json, idempotencyKey, Map.of());
+        return send("POST", path, json, idempotencyKey, Map.of(), Duration.ZERO);
     }
 
     /** POST a JSON body with an idempotency key (or none) and more headers, such as {@code Authorization}. */
     public Response post(String path, byte[] json, String idempotencyKey, Map<String, String> headers)
             throws InterruptedException {
-        return send("POST", path, json, idempotencyKey, headers);
+        return send("POST", path, json, idempotencyKey, headers, Duration.ZERO);
     }
 
-    private Response send(String method, String path, byte[] body, String key, Map<String, String> headers)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + budget.toNanos();
+    /** PUT a JSON body (an idempotent replacement, so retried as a GET is) with more headers. */
+    public Response put(String path, byte[] json, Map<String, String> headers) throws InterruptedException {
+        return send("PUT", path, json, null, headers, Duration.ZERO);
+    }
+
+    private Response send(String method, String path, byte[] body, String key, Map<String, String> headers,
+                          Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + budget.toNanos() + wait.toNanos();
         Failures failures = new Failures();
         for (int round = 0; ; round++) {
             for (Resolution slot : ordered(resolve())) {
@@ -90,7 +103,7 @@ public final class FailoverClient implements AutoCloseable {
                     failures.unresolved(slot.base() + path, slot.error());
                     continue;
                 }
-                Duration timeout = Duration.ofNanos(Math.min(left, MAX_ATTEMPT.toNanos()));
+                Duration timeout = Duration.ofNanos(Math.min(left, MAX_ATTEMPT.toNanos() + wait.toNanos()));
                 Response response = attempt(slot.targets().getFirst(), method, path, body, key, headers, timeout,
                                             failures);
                 if (response != null) {
@@ -108,7 +121,7 @@ public final class FailoverClient implements AutoCloseable {
             throw failures.serverError;
         }
         throw UnreachableException.of(role, method, List.copyOf(failures.tried),
-                                      failures.cause + ", gave up after " + text(budget), failures.error);
+                                      failures.cause + ", gave up after " + text(budget.plus(wait)), failures.error);
     }
 
     /** One attempt: the answer, or {@code null} after noting why there is none (and the next target is due). */

@@ -25,14 +25,14 @@ public record Colors(boolean enabled) {
     }
 
     /**
-     * A state, coloured by what it means: running, succeeded and up green; stopped, failed, lost and down red; in
-     * between yellow.
+     * A state, coloured by what it means: running, succeeded and up green; stopped, failed, dead, lost and down red;
+     * in between yellow.
      */
     public String state(String padded, String state) {
         return switch (state == null ? "" : state.toLowerCase(Locale.ROOT)) {
             case "running", "succeeded", "up" -> style("32", padded);
             case "exited", "dead", "removing", "failed", "lost", "down" -> style("31", padded);
-            case "restarting", "paused", "created", "queued", "assigned", "building", "cancelled" ->
+            case "restarting", "paused", "created", "queued", "assigned", "building", "cancelled", "ready" ->
                     style("33", padded);
             default -> padded;
         };

@@ -549,8 +549,16 @@ public final class JobRepository implements RunRepository.WorkSource, RunReposit
                 return Optional.<JobTask>empty();
             }
             JobTask t = row.get().task();
-            List<TaskAttempt> attempts = attempts(c, List.of(row.get().seq())).getOrDefault(row.get().seq(),
-                                                                                            List.of());
+            List<TaskAttempt> attempts = new ArrayList<>(attempts(c, List.of(row.get().seq()))
+                                                                 .getOrDefault(row.get().seq(), List.of()));
+            if (t.state() == TaskState.RUNNING && t.runId() != null) {
+                // the attempt in progress, from its run (its output is in the run's log until it ends)
+                Optional<RunRepository.Row> current = RunRepository.find(c, UUID.fromString(t.runId()), false);
+                current.ifPresent(r -> attempts.add(new TaskAttempt(t.attempt(), r.run().id(), r.run().node(),
+                        r.run().state(), r.run().exitCode(), r.run().reason(),
+                        r.run().git() == null ? null : r.run().git().commit(), null, null, false,
+                        r.run().assignedAt(), r.run().buildingAt(), r.run().runningAt(), r.run().finishedAt())));
+            }
             return Optional.of(new JobTask(t.project(), t.taskId(), t.state(), t.repo(), t.ref(), t.dockerfile(),
                     t.command(), t.env(), t.timeoutSeconds(), t.attempt(), t.maxAttempts(), t.runId(),
                     t.notBefore(), t.exitCode(), t.reason(), t.createdAt(), t.finishedAt(), attempts));

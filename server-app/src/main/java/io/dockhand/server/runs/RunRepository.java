@@ -331,6 +331,14 @@ public final class RunRepository {
      * the {@link WorkSource} hands out (a job task's attempt).
      */
     public Optional<Row> claim(String node, Duration lease) {
+        return claim(node, lease, false);
+    }
+
+    /**
+     * Claims as {@link #claim(String, Duration)} does; with {@code managedOnly}, only a run a swarm manager's agent
+     * carries out (a deployment's service): an agent whose slots are all busy still takes those.
+     */
+    public Optional<Row> claim(String node, Duration lease, boolean managedOnly) {
         // chosen once: a retry of the transaction after a lost commit acknowledgement finds what it claimed
         String token = UUID.randomUUID().toString();
         return transactions.run(c -> {
@@ -341,6 +349,9 @@ public final class RunRepository {
                         return Optional.of(find(c, rs.getObject(1, UUID.class), false).orElseThrow());
                     }
                 }
+            }
+            if (managedOnly) {
+                return claimManaged(c, node, lease, token, now());
             }
             List<UUID> queued = new ArrayList<>();
             try (PreparedStatement find = c.prepareStatement("SELECT id FROM runs WHERE state = 'queued' AND node = ?"

@@ -463,7 +463,14 @@ public final class RunsService implements Routes.Resource {
             return;
         }
         String node = NodesService.nodeId(req.path().pathParameters().get("id"));
-        onlyKnown(req.query(), Set.of("wait"), "POST " + Paths.NODE_CLAIM);
+        onlyKnown(req.query(), Set.of("wait", "only"), "POST " + Paths.NODE_CLAIM);
+        boolean managedOnly = single(req.query(), "only").map(only -> {
+            if (!only.equals("managed")) {
+                throw invalidParameter("only", "'managed' (runs only a swarm manager carries out), not '"
+                        + printable(only) + "'.");
+            }
+            return true;
+        }).orElse(false);
         Duration wait = single(req.query(), "wait").map(text -> {
             try {
                 return Durations.parse(text);
@@ -476,7 +483,7 @@ public final class RunsService implements Routes.Resource {
         }
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
-            Optional<RunRepository.Row> run = runs.claim(node, settings.lease());
+            Optional<RunRepository.Row> run = runs.claim(node, settings.lease(), managedOnly);
             if (run.isPresent()) {
                 sendJson(res, 200, json(new Claim(run.get().run(), run.get().lease(settings.lease()).toSeconds())));
                 return;
