@@ -32,6 +32,7 @@ public final class NodeWork implements AutoCloseable {
     private final Thread main;
     private volatile WorkContext work;
     private volatile Thread heartbeats;
+    private volatile Thread managedClaims;
     private volatile boolean closed;
     private java.time.Instant lastRefusalLog = java.time.Instant.EPOCH;
 
@@ -107,6 +108,7 @@ public final class NodeWork implements AutoCloseable {
         }
         w.images().sweep(imagesInUse(w));
         if (settings.enabled()) {
+            managedClaims = Thread.ofVirtual().name("dockhand-claim-managed").start(() -> claimManaged(w));
             claim(w);
         }
     }
@@ -218,6 +220,44 @@ public final class NodeWork implements AutoCloseable {
         }
     }
 
+    /**
+     * Claims the runs only a swarm manager carries out (deployments' serve and remove runs) beside the slots: a
+     * manager whose slots are all busy with long runs still serves deployments. On a worker the store has none.
+     */
+    private void claimManaged(WorkContext w) {
+        while (!closed) {
+            Optional<Claim> claim;
+            try {
+                claim = store.claim(w.node(), settings.claimWait(), true);
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    LOG.log(System.Logger.Level.DEBUG, "Claiming managed runs failed: " + e.getMessage());
+                }
+                if (!pause()) {
+                    return;
+                }
+                continue;
+            }
+            if (claim.isEmpty()) {
+                continue;
+            }
+            if (claim.get().run().deploy() == null) {
+                LOG.log(System.Logger.Level.WARNING, "The store handed run " + claim.get().run().id() + " to a claim of"
+                        + " managed runs only; it has no deployment: carried out all the same");
+                RunJob job = new RunJob(w, claim.get().run(), claim.get().leaseSeconds());
+                w.jobs().put(job.run().id(), job);
+                Thread.ofVirtual().name("dockhand-run").start(job::execute);
+                continue;
+            }
+            DeployJob deploy = DeployJob.of(w, claim.get().run(), claim.get().leaseSeconds());
+            w.deploys().put(deploy.run().id(), deploy);
+            LOG.log(System.Logger.Level.INFO, "Claimed run " + deploy.run().id() + " (" + deploy.run().deploy().op()
+                    + " of deployment " + deploy.run().deploy().deployment() + ", attempt " + deploy.run().attempt()
+                    + ")");
+            Thread.ofVirtual().name("dockhand-deploy").start(deploy::execute);
+        }
+    }
+
     /** The images of the runs in hand: each one's as soon as it is built or found, before its container exists. */
     static Set<String> imagesInUse(WorkContext w) {
         return w.jobs().values().stream().map(RunJob::imageId).filter(java.util.Objects::nonNull)
@@ -247,6 +287,10 @@ public final class NodeWork implements AutoCloseable {
         Thread beat = heartbeats;
         if (beat != null) {
             beat.interrupt();
+        }
+        Thread managed = managedClaims;
+        if (managed != null) {
+            managed.interrupt();
         }
         try {
             main.join(5000);

@@ -72,7 +72,16 @@ public final class WorkClient {
 
     /** {@code POST /api/v1/nodes/{id}/claim}: the next run queued for the node, or empty after {@code wait}. */
     public Optional<Claim> claim(String node, Duration wait) {
-        String path = Paths.NODE_CLAIM.replace("{id}", node) + "?wait=" + Durations.format(wait);
+        return claim(node, wait, false);
+    }
+
+    /**
+     * {@code POST /api/v1/nodes/{id}/claim}, with {@code managedOnly} only the runs a swarm manager carries out
+     * ({@code ?only=managed}: deployments' serve and remove runs), which hold no slot.
+     */
+    public Optional<Claim> claim(String node, Duration wait, boolean managedOnly) {
+        String path = Paths.NODE_CLAIM.replace("{id}", node) + "?wait=" + Durations.format(wait)
+                + (managedOnly ? "&only=managed" : "");
         HttpResponse<byte[]> answer = send(request(path, timeout.plus(wait))
                 .POST(HttpRequest.BodyPublishers.noBody()));
         if (answer.statusCode() == 204) {

@@ -43,6 +43,11 @@ final class FakeStore implements AutoCloseable {
 
     private final HttpServer server;
     private final BlockingQueue<Run> queued = new LinkedBlockingQueue<>();
+    /** Runs only a manager carries out (a claim with {@code ?only=managed} takes only these). */
+    private final BlockingQueue<Run> managed = new LinkedBlockingQueue<>();
+    final Map<String, List<io.dockhand.api.ServiceObservation>> observations = new ConcurrentHashMap<>();
+    /** Deployments {@code GET /deployments} lists as destroyed. */
+    final List<String> destroyed = Collections.synchronizedList(new ArrayList<>());
     final Map<String, Run> runs = new ConcurrentHashMap<>();
     final Map<String, List<RunReport>> reports = new ConcurrentHashMap<>();
     final Map<String, StringBuffer> logs = new ConcurrentHashMap<>();
@@ -57,6 +62,19 @@ final class FakeStore implements AutoCloseable {
 
     URI uri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** Queues a deployment's run: a build for any node (from a git source), serve and remove for managers. */
+    Run queueDeploy(io.dockhand.api.RunDeploy deploy, String repo, String commit) {
+        String id = java.util.UUID.randomUUID().toString();
+        boolean build = deploy.op().equals("build");
+        Run run = new Run(id, RunState.ASSIGNED, null, false, build ? "git" : "deployment", 0,
+                build ? (deploy.dockerfileText() == null ? "Dockerfile" : "Dockerfile.dockhand") : "-", List.of(),
+                Map.of(), 0, 0, 0, 1, 1, null, null, null, false, 0, Instant.now(), Instant.now(), null, null, null,
+                build ? new GitSource(repo, commit, null) : null, null, deploy);
+        runs.put(id, run);
+        (build ? queued : managed).add(run);
+        return run;
     }
 
     /** Queues a run of a git source for any node: {@code sh -c LINE} in the checkout's image. */
@@ -97,10 +115,22 @@ final class FakeStore implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
             }
-            if (parts[3].equals("nodes") && parts.length == 5) {
+            if (parts[3].equals("deployments") && parts.length == 6 && parts[5].equals("observations")) {
+                observations.computeIfAbsent(parts[4], k -> Collections.synchronizedList(new ArrayList<>()))
+                        .add(JSON.readValue(body, io.dockhand.api.ServiceObservation.class));
+                exchange.sendResponseHeaders(204, -1);
+            } else if (parts[3].equals("deployments") && parts.length == 4) {
+                List<Map<String, String>> items = new ArrayList<>();
+                synchronized (destroyed) {
+                    destroyed.forEach(name -> items.add(Map.of("name", name, "status", "destroyed")));
+                }
+                answer(exchange, 200, Map.of("items", items));
+            } else if (parts[3].equals("nodes") && parts.length == 5) {
                 answer(exchange, 200, new HeartbeatAnswer(null, 30, List.of()));
             } else if (parts[3].equals("nodes") && parts[5].equals("claim")) {
-                Run run = queued.poll(1, TimeUnit.SECONDS);
+                String query = exchange.getRequestURI().getQuery();
+                boolean managedOnly = query != null && query.contains("only=managed");
+                Run run = (managedOnly ? managed : queued).poll(1, TimeUnit.SECONDS);
                 if (run == null) {
                     exchange.sendResponseHeaders(204, -1);
                     return;
