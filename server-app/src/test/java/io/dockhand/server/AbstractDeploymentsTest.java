@@ -39,8 +39,8 @@ abstract class AbstractDeploymentsTest {
         Files.writeString(tokenFile, TOKEN + "\n");
         Map<String, String> store = new HashMap<>(database.storeConfig());
         store.put("tokenfile", tokenFile.toString());
-        store.put("nodes.downafter", "2s");
-        store.put("runs.lease", "2s");
+        store.put("nodes.downafter", "30s");
+        store.put("runs.lease", "6s");
         store.put("deployments.registry", "127.0.0.1:15000");
         server = StoreServer.start(StoreServerExtension.config(store));
         Http http = new Http(server.port());
@@ -104,9 +104,13 @@ abstract class AbstractDeploymentsTest {
 
     /** Claims as {@code node} until a run of deployment {@code name} (op) is handed out; others are ended. */
     static JsonNode claimDeploy(String node, String role, String name, String op) {
+        return claimDeploy(node, role, name, op, "");
+    }
+
+    static JsonNode claimDeploy(String node, String role, String name, String op, String query) {
         for (int i = 0; i < 30; i++) {
             assertThat(work.heartbeat(node, null, role).status()).isEqualTo(200);
-            Http.Answer claim = work.claim(node, "2s");
+            Http.Answer claim = work.post("/api/v1/nodes/" + node + "/claim?wait=2s" + query);
             if (claim.status() != 200) {
                 continue;
             }
@@ -118,6 +122,10 @@ abstract class AbstractDeploymentsTest {
             work.report(run.get("id").asText(), node, run.get("attempt").asInt(), "failed", "\"reason\":\"not mine\"");
         }
         throw new AssertionError("no " + op + " run of " + name + " was handed to " + node);
+    }
+
+    static JsonNode run(String id) {
+        return work.get("/api/v1/runs/" + id).json();
     }
 
     static void report(JsonNode run, String node, String state, String extra) {
@@ -293,9 +301,16 @@ abstract class AbstractDeploymentsTest {
         work.heartbeat("d-worker3", null, "worker");
         assertThat(deploy(repo, null).status()).isEqualTo(201);
         build(name, "d-worker3");
-        JsonNode serve = claimDeploy("d-mgr-a", "manager", name, "serve");
+        // a manager whose slots are busy still takes deployment runs, and only those, with only=managed
+        assertThat(work.heartbeat("d-mgr-a", null, "manager").status()).isEqualTo(200);
+        assertThat(work.submit("?node=d-mgr-a", WorkClient.context("busy")).status()).isEqualTo(201);
+        JsonNode serve = claimDeploy("d-mgr-a", "manager", name, "serve", "&only=managed");
+        assertThat(run(serve.get("id").asText()).get("state").asText()).isEqualTo("assigned");
+        assertThat(work.get("/api/v1/runs?node=d-mgr-a&state=queued").json().get("items")).as("its own run waits")
+                .hasSize(1);
+        assertProblem(work.post("/api/v1/nodes/d-mgr-a/claim?only=all"), 400, "invalid-parameter", "managed");
         report(serve, "d-mgr-a", "running", null);
-        // d-mgr-a goes silent: its lease (2 s) expires, the run is queued for any manager again
+        // d-mgr-a goes silent: its lease (6 s) expires, the run is queued for any manager again
         JsonNode again = claimDeploy("d-mgr-b", "manager", name, "serve");
         assertThat(again.get("id").asText()).isEqualTo(serve.get("id").asText());
         assertThat(again.get("attempt").asInt()).isEqualTo(2);

@@ -83,29 +83,12 @@ public final class DeploymentRepository implements RunRepository.RunEnds {
     Deployment create(String name, Source source, String node) {
         long now = now();
         transactions.run(c -> {
-            Optional<Row> existing = find(c, name, true);
-            if (existing.isPresent() && existing.get().deployment().status() != DeploymentStatus.DESTROYED) {
-                throw new ProblemException(409, "name-taken", "Name taken", "A deployment named '" + name
-                        + "' exists (" + existing.get().deployment().status().wire() + "); destroy it first, or deploy"
-                        + " with --name.");
-            }
-            int port = source.manifest().config().publish();
-            try (PreparedStatement taken = c.prepareStatement("SELECT name FROM deployments WHERE published_port = ?"
-                    + " AND name <> ?")) {
-                taken.setInt(1, port);
-                taken.setString(2, name);
-                try (ResultSet rs = taken.executeQuery()) {
-                    if (rs.next()) {
-                        throw new ProblemException(409, "port-taken", "Port taken", "Port " + port + " is published by"
-                                + " the deployment '" + rs.getString(1) + "'; give this app another port ([config]"
-                                + " publish) or destroy that one.");
-                    }
-                }
-            }
+            Optional<Row> existing = checkFree(c, name, source, true);
             if (existing.isPresent()) {
                 delete(c, name);
             }
             UUID build = UUID.randomUUID();
+            int port = source.manifest().config().publish();
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO deployments (" + COLUMNS + ") VALUES"
                     + " (?, ?, ?, ?, ?, 'building', NULL, NULL, 1, NULL, NULL, 0, ?, ?, ?, NULL, ?, ?)")) {
                 insert.setString(1, name);
@@ -130,6 +113,35 @@ public final class DeploymentRepository implements RunRepository.RunEnds {
             return null;
         });
         return one(name).orElseThrow();
+    }
+
+    /** Refuses a name another live deployment has (409 name-taken) or a port one publishes (409 port-taken). */
+    void checkFree(String name, Source source) {
+        transactions.run(c -> checkFree(c, name, source, false));
+    }
+
+    private static Optional<Row> checkFree(Connection c, String name, Source source, boolean lock)
+            throws SQLException {
+        Optional<Row> existing = find(c, name, lock);
+        if (existing.isPresent() && existing.get().deployment().status() != DeploymentStatus.DESTROYED) {
+            throw new ProblemException(409, "name-taken", "Name taken", "A deployment named '" + name
+                    + "' exists (" + existing.get().deployment().status().wire() + "); destroy it first, or deploy"
+                    + " with --name.");
+        }
+        int port = source.manifest().config().publish();
+        try (PreparedStatement taken = c.prepareStatement("SELECT name FROM deployments WHERE published_port = ?"
+                + " AND name <> ?")) {
+            taken.setInt(1, port);
+            taken.setString(2, name);
+            try (ResultSet rs = taken.executeQuery()) {
+                if (rs.next()) {
+                    throw new ProblemException(409, "port-taken", "Port taken", "Port " + port + " is published by"
+                            + " the deployment '" + rs.getString(1) + "'; give this app another port ([config]"
+                            + " publish) or destroy that one.");
+                }
+            }
+        }
+        return existing;
     }
 
     private static void delete(Connection c, String name) throws SQLException {

@@ -106,6 +106,7 @@ public final class DeploymentsService implements Routes.Resource {
                     + ": [app] name '" + RunsService.printable(name) + "' cannot name a deployment (lowercase letters,"
                     + " digits and '-'); deploy with --name.");
         }
+        deployments.checkFree(name, source); // refused for its name or port before asking for a node
         Deployment created = deployments.create(name, source, buildNode());
         signals.workQueued();
         res.header(HeaderNames.LOCATION, Paths.DEPLOYMENT.replace("{name}", name));

@@ -5,11 +5,12 @@ import io.dockhand.web.ProblemException;
 
 /** The app's repository read with JGit ({@link RepoProbe}) and its manifest with {@link ManifestParser}. */
 public final class GitDeploySources implements DeploySources {
+    private final RepoProbe probe = new RepoProbe();
 
     @Override
     public Resolved resolve(String repo, String branch) {
         try {
-            RepoProbe.Resolved at = RepoProbe.resolve(repo, branch);
+            RepoProbe.Resolved at = probe.resolve(repo, branch);
             return new Resolved(at.branch(), at.commit());
         } catch (RepoProbe.UnknownBranch e) {
             throw new ProblemException(422, "branch-not-found", "Branch not found", e.getMessage());
@@ -22,7 +23,7 @@ public final class GitDeploySources implements DeploySources {
     public Manifest manifest(String repo, String commit) {
         RepoProbe.RepoFile file;
         try {
-            file = RepoProbe.read(repo, commit, ManifestParser.FILES).orElseThrow(() -> new ProblemException(422,
+            file = probe.read(repo, commit, ManifestParser.FILES).orElseThrow(() -> new ProblemException(422,
                     "manifest-missing", "Manifest missing", "The repository has no " + String.join(" or ",
                     ManifestParser.FILES) + " at its root at commit " + DeploymentRepository.tag(commit) + "."));
         } catch (RepoProbe.TooLarge e) {

@@ -25,6 +25,8 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
  * ({@code lang = "python3"} is python, {@code "dockerfile"} is custom), with Jackson's TOML parser, and refuses a
  * bad one with the file, the line and the reason in one sentence ({@link ManifestException}). Syntax errors
  * take their line from the parser; anything else from where its key, or the table it is missing from, is written.
+ * A {@code run} given with lang custom is kept but not used (Kraken's manifests had one): the repository's
+ * Dockerfile says how the app starts. With lang static, {@code run} replaces the BusyBox server ({@link Presets}).
  */
 public final class ManifestParser {
     /** The manifest files looked for at a repository's root, in this order. */
@@ -82,6 +84,9 @@ public final class ManifestParser {
      * @throws ManifestException when it is not valid
      */
     public static Manifest parse(String file, String text) {
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // a byte order mark some Windows editors write
+        }
         TomlLines lines = TomlLines.scan(text);
         JsonNode root;
         try {

@@ -12,14 +12,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import io.dockhand.server.runs.Texts;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.JGitInternalException;
+import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
@@ -27,11 +32,13 @@ import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.ProgressMonitor;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.util.FileUtils;
 
 /**
  * What the store asks a git repository before it accepts a deployment, with JGit and no working tree: which commit
@@ -52,7 +59,16 @@ public final class RepoProbe {
             "(?i)(git|https?|ssh|git\\+ssh)://[^/\\s]+.*|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^/\\s].*");
     private static final String PROBE_REF = "refs/dockhand/probe";
 
-    private RepoProbe() {
+    private final Duration limit;
+
+    /** A probe whose questions take at most {@link #LIMIT}. */
+    public RepoProbe() {
+        this(LIMIT);
+    }
+
+    /** A probe whose questions take at most {@code limit} (whole seconds, at least one). */
+    public RepoProbe(Duration limit) {
+        this.limit = limit;
     }
 
     /**
@@ -95,6 +111,10 @@ public final class RepoProbe {
         Unreachable(String repo, String reason) {
             super("repository " + Texts.printable(repo, 200) + " is unreachable: " + reason);
         }
+
+        Unreachable(Unreachable first, String more) {
+            super(first.getMessage() + more);
+        }
     }
 
     /** The branch is not in the repository; the message names some that are. */
@@ -134,7 +154,7 @@ public final class RepoProbe {
      * @throws Unreachable   when the repository cannot be asked
      * @throws UnknownBranch when it has no such branch
      */
-    public static Resolved resolve(String repo, String branch) {
+    public Resolved resolve(String repo, String branch) {
         Map<String, Ref> refs = lsRemote(repo);
         List<String> branches = branches(refs);
         if (branch == null || branch.isBlank()) {
@@ -171,8 +191,9 @@ public final class RepoProbe {
      * @throws UnknownBranch when it has no such branch
      * @throws TooLarge      when the file is larger than {@link #MAX_FILE}
      */
-    public static Optional<RepoFile> read(String repo, String commitOrBranch, List<String> files) {
-        String want = commitOrBranch.toLowerCase(Locale.ROOT);
+    public Optional<RepoFile> read(String repo, String commitOrBranch, List<String> files) {
+        String lower = commitOrBranch.toLowerCase(Locale.ROOT);
+        String want = COMMIT.matcher(lower).matches() ? lower : commitOrBranch; // branch names keep their case
         String source;
         if (COMMIT.matcher(want).matches()) {
             source = lsRemote(repo).values().stream()
@@ -181,19 +202,25 @@ public final class RepoProbe {
         } else {
             source = Constants.R_HEADS + resolve(repo, commitOrBranch).branch();
         }
-        Path dir = null;
+        String commit = COMMIT.matcher(want).matches() ? want : null;
         try {
-            dir = Files.createTempDirectory("dockhand-probe");
-            try (Git git = Git.init().setBare(true).setDirectory(dir.toFile()).call()) {
-                git.fetch().setRemote(repo).setTimeout(seconds()).setTagOpt(TagOpt.NO_TAGS).setDepth(1)
-                        .setProgressMonitor(new Deadline()).setRefSpecs(new RefSpec("+" + source + ":" + PROBE_REF))
-                        .call();
-                return find(git.getRepository(), COMMIT.matcher(want).matches() ? want : null, files);
-            }
-        } catch (GitAPIException | JGitInternalException | IllegalStateException e) {
-            throw new Unreachable(repo, reason(e) + (source.equals(want) ? " (fetching commit " + want + ")" : ""));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return limited(repo, () -> fetchAndFind(repo, source, commit, files));
+        } catch (Unreachable e) {
+            throw source.equals(want) ? new Unreachable(e, " (fetching commit " + want + ")") : e;
+        }
+    }
+
+    private Optional<RepoFile> fetchAndFind(String repo, String source, String commit, List<String> files)
+            throws GitAPIException, IOException {
+        Path dir = Files.createTempDirectory("dockhand-probe");
+        try (Git git = Git.init().setBare(true).setDirectory(dir.toFile()).call()) {
+            StoredConfig config = git.getRepository().getConfig();
+            config.setInt(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTO, 0);
+            config.save(); // no background gc in a folder about to be deleted
+            git.fetch().setRemote(repo).setTimeout(seconds()).setTagOpt(TagOpt.NO_TAGS).setDepth(1)
+                    .setProgressMonitor(new Deadline(limit)).setRefSpecs(new RefSpec("+" + source + ":" + PROBE_REF))
+                    .call();
+            return find(git.getRepository(), commit, files);
         } finally {
             delete(dir);
         }
@@ -203,8 +230,8 @@ public final class RepoProbe {
             throws IOException {
         ObjectId id = want != null ? ObjectId.fromString(want) : repository.resolve(PROBE_REF + "^{commit}");
         if (id == null || !repository.getObjectDatabase().has(id)) { // e.g. a branch that moved since ls-remote
-            throw new IllegalStateException(want == null ? "the branch names no commit" : "the server did not send"
-                    + " commit " + want + " (no branch points at it now)");
+            throw new ProbeFailed(want == null ? "the branch names no commit" : "the server did not send commit "
+                    + want + " (no branch points at it now)");
         }
         try (RevWalk walk = new RevWalk(repository)) {
             RevCommit commit = walk.parseCommit(id);
@@ -224,14 +251,43 @@ public final class RepoProbe {
         return Optional.empty();
     }
 
-    private static Map<String, Ref> lsRemote(String repo) {
+    private Map<String, Ref> lsRemote(String repo) {
         if (repo == null || !NETWORK.matcher(repo).matches()) {
             throw new Unreachable(String.valueOf(repo), "give a git://, http(s)://, ssh:// or user@host:path URL");
         }
+        return limited(repo, () -> Git.lsRemoteRepository().setRemote(repo).setTimeout(seconds()).callAsMap());
+    }
+
+    /**
+     * Runs a JGit call on a virtual thread and interrupts it at the limit. JGit's own timeout interrupts a read
+     * that takes too long, but a platform thread blocked reading a {@code git://} socket does not notice; a
+     * virtual thread's socket is closed when it is interrupted.
+     */
+    private <T> T limited(String repo, Callable<T> call) {
+        FutureTask<T> task = new FutureTask<>(call);
+        Thread.ofVirtual().name("repo-probe").start(task);
         try {
-            return Git.lsRemoteRepository().setRemote(repo).setTimeout(seconds()).callAsMap();
-        } catch (GitAPIException | JGitInternalException e) {
-            throw new Unreachable(repo, reason(e));
+            return task.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            task.cancel(true);
+            throw new Unreachable(repo, "no answer within " + limit.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            task.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new Unreachable(repo, "interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Failure failure) {
+                throw failure;
+            } else if (cause instanceof GitAPIException || cause instanceof JGitInternalException
+                    || cause instanceof ProbeFailed) {
+                throw new Unreachable(repo, reason((Exception) cause));
+            } else if (cause instanceof IOException io) {
+                throw new UncheckedIOException(io);
+            } else if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(cause);
         }
     }
 
@@ -266,26 +322,38 @@ public final class RepoProbe {
         return Texts.printable(message, 500);
     }
 
-    private static int seconds() {
-        return (int) LIMIT.toSeconds();
+    private int seconds() {
+        return (int) Math.max(1, limit.toSeconds());
     }
 
+    /** Deletes a temporary repository, best effort: a folder left behind is no reason to fail the answer. */
     private static void delete(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+        for (int attempt = 0; attempt < 3 && Files.exists(dir); attempt++) {
+            try {
+                // JGit's own delete: retries what a file vanishing or appearing during the walk made fail
+                FileUtils.delete(dir.toFile(), FileUtils.RECURSIVE | FileUtils.RETRY | FileUtils.SKIP_MISSING);
+            } catch (IOException e) {
+                // the next attempt, if the folder is still there
             }
-        } catch (IOException e) {
-            // best effort: a temporary folder left behind is no reason to fail the answer
         }
     }
 
-    /** Cancels a fetch that has run for {@link #LIMIT}: JGit's timeout bounds each read, not the whole fetch. */
+    /** What went wrong inside a fetch that is the repository's doing. */
+    private static final class ProbeFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ProbeFailed(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Cancels a fetch that has run for the limit: JGit's timeout bounds each read, not the whole fetch. */
     private static final class Deadline implements ProgressMonitor {
-        private final long end = System.nanoTime() + LIMIT.toNanos();
+        private final long end;
+
+        Deadline(Duration limit) {
+            end = System.nanoTime() + limit.toNanos();
+        }
 
         @Override
         public void start(int totalTasks) {

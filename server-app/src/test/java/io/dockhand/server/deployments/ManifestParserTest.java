@@ -222,6 +222,13 @@ class ManifestParserTest {
     }
 
     @Test
+    void readsAFileThatStartsWithAByteOrderMark() {
+        byte[] bytes = ("\uFEFF" + KRAKEN).getBytes(StandardCharsets.UTF_8);
+
+        assertThat(ManifestParser.parse("shipwreck.toml", bytes).app().name()).isEqualTo("hello-api");
+    }
+
+    @Test
     void refusesTextThatIsNotUtf8AtItsLine() {
         byte[] bytes = "[app]\nname = \"a\"\nauthor = \"X\"\n".getBytes(StandardCharsets.UTF_8);
         bytes[bytes.length - 3] = (byte) 0xC3;

@@ -1,9 +1,13 @@
 package io.dockhand.server.deployments;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RepoProbeTest {
     private static final List<String> MANIFESTS = ManifestParser.FILES;
+    private static final RepoProbe PROBE = new RepoProbe();
 
     private static GitRepos repos;
     private static String app;
@@ -43,6 +48,8 @@ class RepoProbeTest {
         repos.commit("trunk", "trunk", Map.of("dockhand.toml", "x".repeat(RepoProbe.MAX_FILE + 1)));
         repos.head("trunk", "trunk");
         repos.create("empty");
+        repos.create("cased");
+        repos.commit("cased", "Release-1", Map.of("dockhand.toml", "[app]\nname = \"cased\"\n"));
     }
 
     @AfterAll
@@ -52,24 +59,24 @@ class RepoProbeTest {
 
     @Test
     void resolvesTheBranchHeadNamesWhenNoneIsGiven() {
-        assertThat(RepoProbe.resolve(app, null)).isEqualTo(new RepoProbe.Resolved("main", mainCommit));
-        assertThat(RepoProbe.resolve(repos.url("trunk"), null).branch()).isEqualTo("trunk");
+        assertThat(PROBE.resolve(app, null)).isEqualTo(new RepoProbe.Resolved("main", mainCommit));
+        assertThat(PROBE.resolve(repos.url("trunk"), null).branch()).isEqualTo("trunk");
     }
 
     @Test
     void resolvesANamedBranch() {
-        assertThat(RepoProbe.resolve(app, "dev")).isEqualTo(new RepoProbe.Resolved("dev", devCommit));
-        assertThat(RepoProbe.resolve(app, "refs/heads/dev")).isEqualTo(new RepoProbe.Resolved("dev", devCommit));
+        assertThat(PROBE.resolve(app, "dev")).isEqualTo(new RepoProbe.Resolved("dev", devCommit));
+        assertThat(PROBE.resolve(app, "refs/heads/dev")).isEqualTo(new RepoProbe.Resolved("dev", devCommit));
     }
 
     @Test
     void namesSomeBranchesThatExistWhenTheBranchDoesNot() {
-        assertThatThrownBy(() -> RepoProbe.resolve(app, "prod"))
+        assertThatThrownBy(() -> PROBE.resolve(app, "prod"))
                 .isInstanceOf(RepoProbe.UnknownBranch.class)
                 .hasMessage("branch 'prod' is not in " + app + "; it has main, dev, feature-a, feature-b, feature-c"
                         + " and 2 more")
                 .satisfies(e -> assertThat(((RepoProbe.UnknownBranch) e).branches()).hasSize(7));
-        assertThatThrownBy(() -> RepoProbe.resolve(repos.url("empty"), null))
+        assertThatThrownBy(() -> PROBE.resolve(repos.url("empty"), null))
                 .isInstanceOf(RepoProbe.UnknownBranch.class)
                 .hasMessage("repository " + repos.url("empty") + " has no branches yet");
     }
@@ -82,30 +89,55 @@ class RepoProbeTest {
         }
         String nowhere = "git://127.0.0.1:" + closedPort + "/app.git";
 
-        assertThatThrownBy(() -> RepoProbe.resolve(repos.url("missing"), null))
+        assertThatThrownBy(() -> PROBE.resolve(repos.url("missing"), null))
                 .isInstanceOf(RepoProbe.Unreachable.class)
                 .hasMessageStartingWith("repository " + repos.url("missing") + " is unreachable: ")
                 .hasMessageContaining("not found");
-        assertThatThrownBy(() -> RepoProbe.resolve(nowhere, "main"))
+        assertThatThrownBy(() -> PROBE.resolve(nowhere, "main"))
                 .isInstanceOf(RepoProbe.Unreachable.class)
                 .hasMessageStartingWith("repository " + nowhere + " is unreachable: ")
                 .hasMessageContaining("onnection refused");
-        assertThatThrownBy(() -> RepoProbe.read(nowhere, "main", MANIFESTS))
+        assertThatThrownBy(() -> PROBE.read(nowhere, "main", MANIFESTS))
                 .isInstanceOf(RepoProbe.Unreachable.class);
+    }
+
+    @Test
+    void givesUpOnARepositoryThatNeverAnswers() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                List<Socket> held = new ArrayList<>();
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            String mute = "git://127.0.0.1:" + silent.getLocalPort() + "/app.git";
+            RepoProbe quick = new RepoProbe(Duration.ofSeconds(1));
+            long start = System.nanoTime();
+
+            assertThatThrownBy(() -> quick.resolve(mute, null))
+                    .isInstanceOf(RepoProbe.Unreachable.class)
+                    .hasMessageMatching(".* is unreachable: .*(timed out|no answer within 1 s).*");
+            assertThatThrownBy(() -> quick.read(mute, "main", MANIFESTS)).isInstanceOf(RepoProbe.Unreachable.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"/etc", "file:///etc", "../app.git", "ext::sh -c id"})
     void refusesRepositoriesOnTheStoresOwnDisk(String repo) {
-        assertThatThrownBy(() -> RepoProbe.resolve(repo, null))
+        assertThatThrownBy(() -> PROBE.resolve(repo, null))
                 .isInstanceOf(RepoProbe.Unreachable.class)
                 .hasMessageEndingWith("give a git://, http(s)://, ssh:// or user@host:path URL");
     }
 
     @Test
     void readsTheFirstManifestThatExistsAtABranchOrCommit() {
-        Optional<RepoProbe.RepoFile> kraken = RepoProbe.read(app, "main", MANIFESTS);
-        Optional<RepoProbe.RepoFile> dev = RepoProbe.read(app, devCommit, MANIFESTS);
+        Optional<RepoProbe.RepoFile> kraken = PROBE.read(app, "main", MANIFESTS);
+        Optional<RepoProbe.RepoFile> dev = PROBE.read(app, devCommit, MANIFESTS);
 
         assertThat(kraken).hasValueSatisfying(file -> {
             assertThat(file.path()).isEqualTo("shipwreck.toml");
@@ -119,36 +151,45 @@ class RepoProbeTest {
     }
 
     @Test
+    void readsABranchWhoseNameHasCapitals() {
+        assertThat(PROBE.read(repos.url("cased"), "Release-1", MANIFESTS).orElseThrow().text())
+                .isEqualTo("[app]\nname = \"cased\"\n");
+        assertThatThrownBy(() -> PROBE.read(repos.url("cased"), "release-1", MANIFESTS))
+                .isInstanceOf(RepoProbe.UnknownBranch.class)
+                .hasMessageEndingWith("; it has Release-1");
+    }
+
+    @Test
     void findsNoManifestWhereThereIsOnlyAFolderOfThatName() {
-        assertThat(RepoProbe.read(app, "feature-a", MANIFESTS)).isEmpty();
-        assertThat(RepoProbe.read(app, "main", List.of("missing.toml"))).isEmpty();
+        assertThat(PROBE.read(app, "feature-a", MANIFESTS)).isEmpty();
+        assertThat(PROBE.read(app, "main", List.of("missing.toml"))).isEmpty();
     }
 
     @Test
     void refusesAFileLargerThan64KiB() {
-        assertThatThrownBy(() -> RepoProbe.read(repos.url("trunk"), "trunk", MANIFESTS))
+        assertThatThrownBy(() -> PROBE.read(repos.url("trunk"), "trunk", MANIFESTS))
                 .isInstanceOf(RepoProbe.TooLarge.class)
                 .hasMessage("dockhand.toml is 65537 bytes; at most 65536 are read");
     }
 
     @Test
     void readsAnOlderCommitByIdWhereTheServerHandsItOut() {
-        assertThat(RepoProbe.read(app, olderCommit, MANIFESTS).orElseThrow().text())
+        assertThat(PROBE.read(app, olderCommit, MANIFESTS).orElseThrow().text())
                 .isEqualTo("[app]\nname = \"old\"\n");
     }
 
     @Test
     void leavesNoTemporaryRepositoryBehind() throws IOException {
         long before = probes();
-        RepoProbe.read(app, "main", MANIFESTS);
-        assertThatThrownBy(() -> RepoProbe.read(repos.url("trunk"), "trunk", MANIFESTS));
+        PROBE.read(app, "main", MANIFESTS);
+        assertThatThrownBy(() -> PROBE.read(repos.url("trunk"), "trunk", MANIFESTS));
 
         assertThat(probes()).isEqualTo(before);
     }
 
     @Test
     void readsAnUnknownBranchAsUnknown() {
-        assertThatThrownBy(() -> RepoProbe.read(app, "prod", MANIFESTS)).isInstanceOf(RepoProbe.UnknownBranch.class);
+        assertThatThrownBy(() -> PROBE.read(app, "prod", MANIFESTS)).isInstanceOf(RepoProbe.UnknownBranch.class);
     }
 
     private static long probes() throws IOException {
