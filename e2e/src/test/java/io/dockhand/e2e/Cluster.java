@@ -31,7 +31,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *       and leaves it afterwards, with the {@code docker_gwbridge} network it brought;</li>
  *   <li>the single-node swarm {@code provision/local.sh up} made (node label {@value #LOCAL_SWARM}): it deploys
  *       beside the user's stack, on a free gateway port, a free registry port and (the user's agent holds
- *       {@value #AGENT_PORT}) a free agent port, and leaves the swarm, the user's stack, network, volume, node labels and images alone;</li>
+ *       {@value #AGENT_PORT}) a free agent port, and leaves the swarm, the user's stack, network, volumes, node
+ *       labels and images alone;</li>
  *   <li>any other swarm: it refuses with a message. It never deploys into a swarm it does not own.</li>
  * </ul>
  * What a run that was killed left behind (its swarm, or {@code dhe2e*} stacks in local.sh's swarm) is recognized
@@ -63,7 +64,7 @@ final class Cluster implements AutoCloseable {
     private boolean started;
     /** The swarm is this run's own (made by it): close() leaves it. */
     private boolean ownSwarm;
-    /** This run has called {@code docker swarm init}: only then may close() leave a swarm. */
+    /** This run's {@code docker swarm init} succeeded: only then may close() leave the swarm. */
     private boolean swarmInitCalled;
     /** This run put dockhand.data=true on the node of local.sh's swarm: close() takes it off again. */
     private boolean dataLabelAdded;
@@ -169,8 +170,14 @@ final class Cluster implements AutoCloseable {
         String node;
         if (ownSwarm) {
             // Loopback is enough for one node and exists on every machine.
+            Docker.Result init = Docker.run("swarm", "init", "--advertise-addr", "127.0.0.1");
+            if (!init.ok()) {
+                // Someone (another test run, local.sh) made a swarm on this engine since the check above: it is
+                // theirs, and teardown must not leave it.
+                throw new IllegalStateException("docker swarm init failed: " + init.err().strip() + " (a swarm "
+                        + "made on this engine meanwhile is left alone; run the end-to-end test again when it is gone)");
+            }
             swarmInitCalled = true;
-            Docker.ok("swarm", "init", "--advertise-addr", "127.0.0.1");
             node = Docker.ok("info", "--format", "{{.Swarm.NodeID}}");
             Docker.ok("node", "update", "--label-add", OWN_SWARM, "--label-add", "dockhand.data=true", node);
         } else {
