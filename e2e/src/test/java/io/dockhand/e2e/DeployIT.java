@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A deployment on the real stack through the store's REST API: a small Python app (lang python, the preset) from a
  * git repository served by {@code git daemon} on docker_gwbridge's gateway, built by an agent, pushed to the stack's
  * registry, started as a swarm service and called on its published port through 127.0.0.1; then an update to a
- * new commit with a loop of requests running (none may fail), a rollback to the first image, and destroy, after
+ * new commit with a loop of requests running (none may fail), a rollback to the first image, the death of the agent
+ * holding the serve run (another takes it up, the app answers all along), and destroy, after
  * which nothing of it is left: no service, no image in the registry, no container, no image on the node.
  */
 @Order(6)
@@ -151,6 +152,33 @@ class DeployIT {
         assertThat(Docker.ok("service", "inspect", "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}",
                              "dh-" + name)).isEqualTo(first);
 
+        // the agent holding the serve run dies: the store queues the run again, a new agent takes it up and
+        // follows the service as it is, which answers all along
+        String serveRun = rolledBack.path("serveRunId").asText();
+        int attempt = run(serveRun).path("attempt").asInt();
+        List<String> agents = cluster.containersOf("agent");
+        assertThat(agents).hasSize(1);
+        Docker.ok("kill", agents.getFirst());
+        Instant killed = Instant.now();
+        long giveUp = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        JsonNode resumed = run(serveRun);
+        int silent = 0;
+        while (System.nanoTime() < giveUp && !(resumed.path("attempt").asInt() > attempt
+                && resumed.path("state").asText().equals("running"))) {
+            if (!call(published).equals("v1")) {
+                silent++;
+            }
+            Thread.sleep(1000);
+            resumed = run(serveRun);
+        }
+        Cluster.log("serve run " + serveRun + " taken up again " + Duration.between(killed, Instant.now()).toSeconds()
+                + " s after its agent was killed: " + resumed.path("state").asText() + ", attempt "
+                + resumed.path("attempt").asInt());
+        assertThat(resumed.path("attempt").asInt()).as("serve run " + resumed).isGreaterThan(attempt);
+        assertThat(resumed.path("state").asText()).isEqualTo("running");
+        assertThat(silent).as("seconds the app did not answer v1 meanwhile").isZero();
+        assertThat(send("GET", "/api/v1/deployments/" + name, null).body()).contains("\"status\":\"rolled-back\"");
+
         // destroy: nothing left
         HttpResponse<String> destroy = send("DELETE", "/api/v1/deployments/" + name, null);
         assertThat(destroy.statusCode()).as(destroy.body()).isIn(200, 202);
@@ -160,13 +188,19 @@ class DeployIT {
                 + "/tags/list")).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(tags.statusCode() == 404 || JSON.readTree(tags.body()).path("tags").isEmpty())
                 .as("registry tags: " + tags.body()).isTrue();
-        long giveUp = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        giveUp = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < giveUp && !(leftContainers(name).isEmpty() && leftImages(name).isEmpty())) {
             Thread.sleep(1000);
         }
         assertThat(leftContainers(name)).as("containers of the app").isEmpty();
         assertThat(leftImages(name)).as("images of the app on the node").isEmpty();
         assertThat(call(published)).isNotIn("v1", "v2");
+    }
+
+    private JsonNode run(String id) throws Exception {
+        HttpResponse<String> answer = send("GET", "/api/v1/runs/" + id, null);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return JSON.readTree(answer.body());
     }
 
     private static List<String> leftContainers(String name) {
