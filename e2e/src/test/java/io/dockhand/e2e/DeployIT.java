@@ -179,6 +179,35 @@ class DeployIT {
         assertThat(silent).as("seconds the app did not answer v1 meanwhile").isZero();
         assertThat(send("GET", "/api/v1/deployments/" + name, null).body()).contains("\"status\":\"rolled-back\"");
 
+        // an update whose app never becomes healthy: rolled back, the running image answers all along
+        commit(src, "v3", published, false);
+        AtomicBoolean watching = new AtomicBoolean(true);
+        List<String> notV1 = new CopyOnWriteArrayList<>();
+        Thread watch = Thread.ofVirtual().start(() -> {
+            while (watching.get()) {
+                String said = call(published);
+                if (!said.equals("v1")) {
+                    notV1.add(Instant.now() + " " + said);
+                }
+            }
+        });
+        JsonNode refused;
+        try {
+            HttpResponse<String> broken = send("POST", "/api/v1/deployments/" + name + "/update", null);
+            assertThat(broken.statusCode()).as(broken.body()).isEqualTo(202);
+            refused = await(name, d -> "starting".equals(d.path("failedStep").asText())
+                    && d.path("status").asText().equals("rolled-back") && d.path("image").asText().equals(first),
+                    "rolled back after a broken update", false);
+        } finally {
+            watching.set(false);
+            watch.join();
+        }
+        Cluster.log("broken update rolled back: " + refused.path("reason").asText().lines().findFirst().orElse(""));
+        assertThat(refused.path("reason").asText()).contains("never became healthy").contains("rolled back to");
+        assertThat(notV1).as("answers other than v1 during the broken update").isEmpty();
+        assertThat(Docker.ok("service", "inspect", "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}",
+                             "dh-" + name)).isEqualTo(first);
+
         // destroy: nothing left
         HttpResponse<String> destroy = send("DELETE", "/api/v1/deployments/" + name, null);
         assertThat(destroy.statusCode()).as(destroy.body()).isIn(200, 202);
@@ -219,6 +248,11 @@ class DeployIT {
 
     /** Waits until the deployment is as wanted; a deployment that failed fails the test with its reason. */
     private JsonNode await(String name, Predicate<JsonNode> wanted, String what) throws Exception {
+        return await(name, wanted, what, true);
+    }
+
+    private JsonNode await(String name, Predicate<JsonNode> wanted, String what, boolean failedFails)
+            throws Exception {
         long giveUp = System.nanoTime() + DEPLOY_LIMIT.toNanos();
         JsonNode last = null;
         while (System.nanoTime() < giveUp) {
@@ -228,7 +262,7 @@ class DeployIT {
                 if (wanted.test(last)) {
                     return last;
                 }
-                if (last.path("status").asText().equals("failed")) {
+                if (failedFails && last.path("status").asText().equals("failed")) {
                     throw new AssertionError("deployment " + name + " failed while waiting for " + what + ": "
                             + last.path("reason").asText() + "\nhistory: " + last.path("history"));
                 }
@@ -300,6 +334,11 @@ class DeployIT {
 
     /** Commits the app answering {@code version} (and pushes it to the served repository once there is one). */
     private static void commit(Path src, String version, int published) throws Exception {
+        commit(src, version, published, true);
+    }
+
+    /** The app answering {@code version}; an unhealthy one answers 500 on its health path. */
+    private static void commit(Path src, String version, int published, boolean healthy) throws Exception {
         Files.writeString(src.resolve("dockhand.toml"), """
                 [app]
                 name = "hello"
@@ -321,6 +360,11 @@ class DeployIT {
                 class Handler(http.server.BaseHTTPRequestHandler):
                     protocol_version = "HTTP/1.1"
                     def do_GET(self):
+                        if self.path == "/healthz" and not HEALTHY:
+                            self.send_response(500)
+                            self.send_header("Content-Length", "0")
+                            self.end_headers()
+                            return
                         self.send_response(200)
                         self.send_header("Content-Length", str(len(VERSION)))
                         self.end_headers()
@@ -330,7 +374,7 @@ class DeployIT {
                 port = int(os.environ.get("PORT", "8080"))
                 print("listening on", port, flush=True)
                 http.server.ThreadingHTTPServer(("", port), Handler).serve_forever()
-                """.formatted(version));
+                """.formatted(version, healthy ? "True" : "False"));
         git(src, "add", ".");
         git(src, "-c", "user.name=e2e", "-c", "user.email=e2e@dockhand.invalid", "commit", "-q", "-m", version);
         if (hasRemote(src)) {

@@ -76,7 +76,7 @@ final class DeployServe extends DeployJob {
             swarm.ensureGateway(spec);
         }
         try (Follower follower = new Follower(log, spec.name(), first ? 0 : began.getEpochSecond() - 1)) {
-            Health health = awaitHealthy(log, swarm, spec);
+            Health health = awaitHealthy(log, swarm, spec, update);
             switch (health) {
                 case HEALTHY -> {
                     log.line("system", spec.replicas() + "/" + spec.replicas() + " replicas of " + spec.name()
@@ -127,7 +127,12 @@ final class DeployServe extends DeployJob {
                                s.healthTimeoutSeconds(), network, gatewayImage);
     }
 
-    private Health awaitHealthy(LogShipper log, ServiceDriver swarm, ServiceSpec spec) {
+    /**
+     * Waits until the replicas of the spec's image run healthy. Swarm keeps a service's last update state (a
+     * {@code rollback_completed} of an earlier update stays until the next one), so a rollback counts only when this
+     * run updated the service and swarm put another image back into its spec.
+     */
+    private Health awaitHealthy(LogShipper log, ServiceDriver swarm, ServiceSpec spec, boolean updated) {
         Duration limit = Duration.ofSeconds(spec.healthTimeoutSeconds());
         Instant deadline = Instant.now().plus(limit.compareTo(MIN_HEALTH_TIMEOUT) < 0 ? MIN_HEALTH_TIMEOUT : limit);
         long told = -1;
@@ -147,10 +152,13 @@ final class DeployServe extends DeployJob {
                 told = running;
             }
             String updating = state.get().updateState();
-            if (updating != null && updating.startsWith("rollback")) {
+            if (updated && updating != null && updating.startsWith("rollback")
+                    && !spec.image().equals(state.get().image())) {
                 return Health.ROLLED_BACK_BY_SWARM;
             }
-            if (running >= spec.replicas() && (updating == null || updating.equals("completed"))) {
+            boolean settled = updating == null || (updated ? updating.equals("completed")
+                    : !updating.equals("updating") && !updating.equals("rollback_started"));
+            if (running >= spec.replicas() && settled) {
                 return Health.HEALTHY;
             }
             if (Instant.now().isAfter(deadline)) {
