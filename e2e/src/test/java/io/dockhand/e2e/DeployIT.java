@@ -357,6 +357,7 @@ class DeployIT {
         Files.writeString(src.resolve("app.py"), """
                 import http.server, os, sys
                 VERSION = b"%s\\n"
+                HEALTHY = %s
                 class Handler(http.server.BaseHTTPRequestHandler):
                     protocol_version = "HTTP/1.1"
                     def do_GET(self):
