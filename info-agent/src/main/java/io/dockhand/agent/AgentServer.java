@@ -11,6 +11,7 @@ import io.dockhand.agent.engine.EngineUnavailableException;
 import io.dockhand.agent.engine.InvalidContainerReferenceException;
 import io.dockhand.agent.executor.TaskDriver;
 import io.dockhand.agent.watch.EngineWatch;
+import io.dockhand.agent.work.DeploySettings;
 import io.dockhand.agent.work.NodeWork;
 import io.dockhand.agent.work.WorkSettings;
 import io.dockhand.api.Paths;
@@ -63,8 +64,8 @@ public final class AgentServer implements AutoCloseable {
                 Duration timeout = settings.engineTimeout().compareTo(DRIVER_TIMEOUT) > 0
                         ? settings.engineTimeout() : DRIVER_TIMEOUT;
                 driver = DockerDriver.connect(settings.dockerHost(), timeout, NodeWork.clusterOf(settings.token()));
-                work = NodeWork.start(workSettings, settings.store(), settings.token(), engine, driver,
-                                      agentVersion());
+                work = NodeWork.start(workSettings, DeploySettings.create(config), settings.store(), settings.token(),
+                                      engine, driver, agentVersion());
             }
             return new AgentServer(engine, watch, web, driver, work);
         } catch (RuntimeException e) {

@@ -18,6 +18,7 @@ import io.dockhand.agent.executor.BuiltImage;
 import io.dockhand.agent.executor.ExitResult;
 import io.dockhand.agent.executor.ImageNotFoundException;
 import io.dockhand.agent.executor.LogLine;
+import io.dockhand.agent.executor.ServiceDriver;
 import io.dockhand.agent.executor.TaskConflictException;
 import io.dockhand.agent.executor.TaskDriver;
 import io.dockhand.agent.executor.TaskEvent;
@@ -55,12 +56,14 @@ public final class DockerDriver implements TaskDriver {
     private final DockerClient longCalls;
     private final DockerCalls calls;
     private final String cluster;
+    private final DockerServices services;
 
     private DockerDriver(DockerClient questions, DockerClient longCalls, DockerCalls calls, String cluster) {
         this.questions = questions;
         this.longCalls = longCalls;
         this.calls = calls;
         this.cluster = cluster;
+        this.services = new DockerServices(questions, longCalls, calls, cluster);
     }
 
     /**
@@ -102,6 +105,7 @@ public final class DockerDriver implements TaskDriver {
         if (spec.dockerfile() != null) {
             command.withDockerfilePath(spec.dockerfile());
         }
+        spec.buildArgs().forEach(command::withBuildArg);
         if (spec.memoryBytes() > 0) {
             command.withMemory(spec.memoryBytes()).withMemswap(spec.memoryBytes());
         }
@@ -350,6 +354,23 @@ public final class DockerDriver implements TaskDriver {
                 }
             }
         }
+    }
+
+    @Override
+    public ServiceDriver services() {
+        return services;
+    }
+
+    @Override
+    public boolean hasImage(String reference) {
+        return calls.ask("inspect image " + reference, () -> {
+            try {
+                questions.inspectImageCmd(reference).exec();
+                return true;
+            } catch (NotFoundException e) {
+                return false;
+            }
+        });
     }
 
     @Override

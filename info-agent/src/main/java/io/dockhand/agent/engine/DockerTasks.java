@@ -79,6 +79,9 @@ final class DockerTasks {
             all.put(CONTEXT, spec.context());
             all.put(DOCKERFILE, dockerfile(spec.dockerfile()));
         }
+        if (spec.deployment() != null) {
+            all.put(DockerServiceSpecs.DEPLOYMENT, spec.deployment());
+        }
         return all;
     }
 

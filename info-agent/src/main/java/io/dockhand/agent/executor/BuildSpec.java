@@ -15,9 +15,12 @@ import java.util.regex.Pattern;
  *                   {@link TaskDriver#cachedImage} finds it again; null for an image that is not cached
  * @param memoryBytes the memory each build step's container may use (swap none beyond it), 0 for no limit; the
  *                    engine's build API has no process limit
+ * @param buildArgs  the build's arguments ({@code --build-arg})
+ * @param deployment the deployment the image is built for (labelled {@code io.dockhand.deployment}, so the node
+ *                   removes it when the deployment is destroyed), null for a run's image
  */
 public record BuildSpec(String tag, Map<String, String> labels, Duration timeout, String dockerfile, String context,
-                        long memoryBytes) {
+                        long memoryBytes, Map<String, String> buildArgs, String deployment) {
 
     /** How long a build may take unless its spec says otherwise. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
@@ -40,11 +43,18 @@ public record BuildSpec(String tag, Map<String, String> labels, Duration timeout
             throw new IllegalArgumentException("Build memory limit must be 0 (none) or at least 6 MiB: " + memoryBytes);
         }
         labels = Map.copyOf(labels == null ? Map.of() : labels);
+        buildArgs = Map.copyOf(buildArgs == null ? Map.of() : buildArgs);
         for (String key : labels.keySet()) {
             if (key.startsWith(TaskSpec.RESERVED_LABEL_PREFIX)) {
                 throw new IllegalArgumentException("Label " + key + " is reserved for the driver");
             }
         }
+    }
+
+    /** A run's build. */
+    public BuildSpec(String tag, Map<String, String> labels, Duration timeout, String dockerfile, String context,
+                     long memoryBytes) {
+        this(tag, labels, timeout, dockerfile, context, memoryBytes, Map.of(), null);
     }
 
     /** A build without a memory limit. */

@@ -107,6 +107,16 @@ public interface TaskDriver extends AutoCloseable {
     /** This driver's tasks that carry out runs of the given node, in any state (created, running, exited). */
     List<TaskStatus> runTasks(String node);
 
+    /** What deployments need of the same engine: pushes and swarm services. */
+    default ServiceDriver services() {
+        throw new UnsupportedOperationException("this driver makes no services");
+    }
+
+    /** Whether the node has an image of that reference ({@code name:tag} or id). */
+    default boolean hasImage(String reference) {
+        return false;
+    }
+
     @Override
     void close();
 }

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -49,11 +50,22 @@ final class CheckoutTar {
      * @throws GitFailure when there is no Dockerfile there, or the {@code .dockerignore} is malformed
      */
     static InputStream open(Checkout checkout, String dockerfile, Path tempDir) {
-        String path = dockerfile(checkout, dockerfile);
+        return open(checkout, dockerfile, tempDir, Map.of());
+    }
+
+    /**
+     * The checkout's context with files added at its root (a deployment preset's {@code Dockerfile.dockhand}),
+     * which replace the checkout's files of the same names.
+     *
+     * @param added file name at the root → its text
+     */
+    static InputStream open(Checkout checkout, String dockerfile, Path tempDir, Map<String, String> added) {
+        String asked = dockerfile == null || dockerfile.isBlank() ? "Dockerfile" : dockerfile;
+        String path = added.containsKey(asked) ? asked : dockerfile(checkout, dockerfile);
         Path temp = tempDir.resolve(".tmp-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID() + ".tar");
         try {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 64 * 1024)) {
-                write(checkout.dir(), path, ignore(checkout).keeping(IGNORE_FILE).keeping(path), out);
+                write(checkout.dir(), path, ignore(checkout).keeping(IGNORE_FILE).keeping(path), added, out);
             }
             return new FilterInputStream(Files.newInputStream(temp)) {
                 @Override
@@ -101,17 +113,30 @@ final class CheckoutTar {
 
     /** Writes the tar of {@code root} (its {@code .git} left out) to {@code out}. */
     static void write(Path root, String dockerfile, DockerIgnore ignore, OutputStream out) throws IOException {
+        write(root, dockerfile, ignore, Map.of(), out);
+    }
+
+    static void write(Path root, String dockerfile, DockerIgnore ignore, Map<String, String> added, OutputStream out)
+            throws IOException {
         TarArchiveOutputStream tar = new TarArchiveOutputStream(out, "UTF-8");
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         tar.setAddPaxHeadersForNonAsciiNames(true);
-        visit(root, "", ignore, tar);
+        visit(root, "", ignore, added.keySet(), tar);
+        for (Map.Entry<String, String> file : new java.util.TreeMap<>(added).entrySet()) {
+            byte[] bytes = file.getValue().getBytes(StandardCharsets.UTF_8);
+            TarArchiveEntry entry = entry(file.getKey(), TarConstants.LF_NORMAL, 0100644);
+            entry.setSize(bytes.length);
+            tar.putArchiveEntry(entry);
+            tar.write(bytes);
+            tar.closeArchiveEntry();
+        }
         tar.finish();
         tar.flush();
     }
 
-    private static void visit(Path dir, String prefix, DockerIgnore ignore, TarArchiveOutputStream tar)
-            throws IOException {
+    private static void visit(Path dir, String prefix, DockerIgnore ignore, java.util.Set<String> replaced,
+                              TarArchiveOutputStream tar) throws IOException {
         List<Path> children = new ArrayList<>();
         try (DirectoryStream<Path> list = Files.newDirectoryStream(dir)) {
             list.forEach(children::add);
@@ -119,7 +144,7 @@ final class CheckoutTar {
         children.sort(Comparator.comparing(p -> p.getFileName().toString()));
         for (Path child : children) {
             String path = prefix + child.getFileName();
-            if (path.equals(".git")) {
+            if (path.equals(".git") || replaced.contains(path)) {
                 continue;
             }
             BasicFileAttributes attributes = Files.readAttributes(child, BasicFileAttributes.class,
@@ -130,7 +155,7 @@ final class CheckoutTar {
                     put(tar, entry(path + "/", TarConstants.LF_DIR, mode(child, 040000)));
                 }
                 if (!ignored || ignore.mayKeepUnder(path)) {
-                    visit(child, path + "/", ignore, tar);
+                    visit(child, path + "/", ignore, replaced, tar);
                 }
             } else if (!ignored && attributes.isSymbolicLink()) {
                 TarArchiveEntry link = entry(path, TarConstants.LF_SYMLINK, 0120777);

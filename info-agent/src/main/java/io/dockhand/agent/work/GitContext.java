@@ -20,11 +20,18 @@ final class GitContext implements AutoCloseable {
     private GitRefs.Resolved resolved;
     private Checkout checkout;
     private String commit;
+    private final java.util.Map<String, String> added;
 
     GitContext(WorkContext work, Run run, LogShipper log) {
+        this(work, run, log, java.util.Map.of());
+    }
+
+    /** @param added files added at the context's root (a deployment preset's Dockerfile), by name */
+    GitContext(WorkContext work, Run run, LogShipper log, java.util.Map<String, String> added) {
         this.work = work;
         this.run = run;
         this.log = log;
+        this.added = added;
     }
 
     /**
@@ -37,7 +44,7 @@ final class GitContext implements AutoCloseable {
         GitSource git = run.git();
         resolved = work.checkouts().resolve(git.repo(), git.ref());
         if (resolved.commit() != null
-                && work.driver().cachedImage(key(resolved.commit()), run.dockerfile()).isPresent()) {
+                && work.driver().cachedImage(keyOf(resolved.commit()), run.dockerfile()).isPresent()) {
             commit = resolved.commit();
             log.line("system", "Resolved " + git.repo() + " at " + resolved.describe() + " → " + commit
                     + "; node " + work.node() + " has its image already: nothing to clone.");
@@ -47,9 +54,30 @@ final class GitContext implements AutoCloseable {
         return commit;
     }
 
-    /** The image cache key of the commit: {@code git:<commit>}. */
+    /**
+     * The image cache key of the commit: {@code git:<commit>}, and with files added to the context
+     * {@code git:<commit>+<12 hex of their digest>} (a preset's Dockerfile may change while the commit does not).
+     */
     String key() {
-        return key(commit);
+        return keyOf(commit);
+    }
+
+    private String keyOf(String commit) {
+        if (added.isEmpty()) {
+            return key(commit);
+        }
+        try {
+            var digest = java.security.MessageDigest.getInstance("SHA-256");
+            new java.util.TreeMap<>(added).forEach((name, text) -> {
+                digest.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+                digest.update(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            });
+            return key(commit) + "+" + java.util.HexFormat.of().formatHex(digest.digest()).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String key(String commit) {
@@ -66,7 +94,7 @@ final class GitContext implements AutoCloseable {
         if (checkout == null) {
             checkout();
         }
-        return CheckoutTar.open(checkout, run.dockerfile(), work.checkouts().root());
+        return CheckoutTar.open(checkout, run.dockerfile(), work.checkouts().root(), added);
     }
 
     private void checkout() {

@@ -129,14 +129,20 @@ final class Heartbeats implements Runnable {
             node = describe();
         }
         List<RunJob> held = List.copyOf(work.jobs().values());
+        List<DeployJob> deploys = List.copyOf(work.deploys().values());
+        List<NodeHeartbeat.Lease> leases = new java.util.ArrayList<>(held.stream().map(RunJob::lease).toList());
+        deploys.forEach(job -> leases.add(job.lease()));
         String address = work.settings().address() != null ? work.settings().address()
                 : node.swarmAddress() != null ? node.swarmAddress() : hostAddress();
         NodeHeartbeat heartbeat = new NodeHeartbeat(node.hostname(), node.swarmNodeId(), node.role(), address,
                 node.cpus(), node.memoryBytes(), node.engineVersion(), agentVersion, node.labels(),
-                node.containersRunning(), held.stream().map(RunJob::lease).toList(), node.swarmNodes());
+                node.containersRunning(), leases, node.swarmNodes());
         Instant sent = Instant.now();
         HeartbeatAnswer answer = work.store().heartbeat(work.node(), heartbeat, deadline(work.settings().heartbeat()));
         for (RunJob job : held) {
+            job.extend(sent, answer.leaseSeconds());
+        }
+        for (DeployJob job : deploys) {
             job.extend(sent, answer.leaseSeconds());
         }
         if (answer.stop() != null) {
@@ -144,6 +150,10 @@ final class Heartbeats implements Runnable {
                 RunJob job = work.jobs().get(stop.runId());
                 if (job != null && job.run().attempt() == stop.attempt()) {
                     job.stop(stop.why());
+                }
+                DeployJob deploy = work.deploys().get(stop.runId());
+                if (deploy != null && deploy.run().attempt() == stop.attempt()) {
+                    deploy.stop(stop.why());
                 }
             }
         }

@@ -28,9 +28,11 @@ public final class NodeWork implements AutoCloseable {
     private final TaskDriver driver;
     private final WorkClient store;
     private final String agentVersion;
+    private volatile DeploySettings deploySettings = DeploySettings.DEFAULTS;
     private final Thread main;
     private volatile WorkContext work;
     private volatile Thread heartbeats;
+    private volatile Thread managedClaims;
     private volatile boolean closed;
     private java.time.Instant lastRefusalLog = java.time.Instant.EPOCH;
 
@@ -48,6 +50,15 @@ public final class NodeWork implements AutoCloseable {
     public static NodeWork start(WorkSettings settings, URI store, ClusterToken token, Engine engine,
                                  TaskDriver driver, String agentVersion) {
         NodeWork work = new NodeWork(settings, store, token, engine, driver, agentVersion);
+        work.main.start();
+        return work;
+    }
+
+    /** Starts working, with these settings for deployments. */
+    public static NodeWork start(WorkSettings settings, DeploySettings deploySettings, URI store, ClusterToken token,
+                                 Engine engine, TaskDriver driver, String agentVersion) {
+        NodeWork work = new NodeWork(settings, store, token, engine, driver, agentVersion);
+        work.deploySettings = deploySettings;
         work.main.start();
         return work;
     }
@@ -89,12 +100,15 @@ public final class NodeWork implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.INFO, "Working as node " + node + " for " + settings + " (slots "
                 + settings.slots() + ")");
+        w.deploySettings(deploySettings);
         heartbeats = Thread.ofVirtual().name("dockhand-heartbeat").start(new Heartbeats(w, engine, agentVersion));
+        Thread.ofVirtual().name("dockhand-destroyed-images").start(new DestroyedImages(w));
         if (!settle(w)) {
             return;
         }
         w.images().sweep(imagesInUse(w));
         if (settings.enabled()) {
+            managedClaims = Thread.ofVirtual().name("dockhand-claim-managed").start(() -> claimManaged(w));
             claim(w);
         }
     }
@@ -168,6 +182,27 @@ public final class NodeWork implements AutoCloseable {
                 slots.release();
                 continue;
             }
+            if (claim.get().run().deploy() != null) {
+                DeployJob deploy = DeployJob.of(w, claim.get().run(), claim.get().leaseSeconds());
+                w.deploys().put(deploy.run().id(), deploy);
+                boolean slot = deploy.takesSlot();
+                if (!slot) {
+                    slots.release(); // a serve run is held as long as its deployment lives
+                }
+                LOG.log(System.Logger.Level.INFO, "Claimed run " + deploy.run().id() + " (" + deploy.run().deploy().op()
+                        + " of deployment " + deploy.run().deploy().deployment() + ", attempt "
+                        + deploy.run().attempt() + ")");
+                Thread.ofVirtual().name("dockhand-deploy").start(() -> {
+                    try {
+                        deploy.execute();
+                    } finally {
+                        if (slot) {
+                            slots.release();
+                        }
+                    }
+                });
+                continue;
+            }
             RunJob job = new RunJob(w, claim.get().run(), claim.get().leaseSeconds());
             w.jobs().put(job.run().id(), job);
             LOG.log(System.Logger.Level.INFO, "Claimed run " + job.run().id() + " (attempt " + job.run().attempt()
@@ -182,6 +217,44 @@ public final class NodeWork implements AutoCloseable {
                     }
                 }
             });
+        }
+    }
+
+    /**
+     * Claims the runs only a swarm manager carries out (deployments' serve and remove runs) beside the slots: a
+     * manager whose slots are all busy with long runs still serves deployments. On a worker the store has none.
+     */
+    private void claimManaged(WorkContext w) {
+        while (!closed) {
+            Optional<Claim> claim;
+            try {
+                claim = store.claim(w.node(), settings.claimWait(), true);
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    LOG.log(System.Logger.Level.DEBUG, "Claiming managed runs failed: " + e.getMessage());
+                }
+                if (!pause()) {
+                    return;
+                }
+                continue;
+            }
+            if (claim.isEmpty()) {
+                continue;
+            }
+            if (claim.get().run().deploy() == null) {
+                LOG.log(System.Logger.Level.WARNING, "The store handed run " + claim.get().run().id() + " to a claim of"
+                        + " managed runs only; it has no deployment: carried out all the same");
+                RunJob job = new RunJob(w, claim.get().run(), claim.get().leaseSeconds());
+                w.jobs().put(job.run().id(), job);
+                Thread.ofVirtual().name("dockhand-run").start(job::execute);
+                continue;
+            }
+            DeployJob deploy = DeployJob.of(w, claim.get().run(), claim.get().leaseSeconds());
+            w.deploys().put(deploy.run().id(), deploy);
+            LOG.log(System.Logger.Level.INFO, "Claimed run " + deploy.run().id() + " (" + deploy.run().deploy().op()
+                    + " of deployment " + deploy.run().deploy().deployment() + ", attempt " + deploy.run().attempt()
+                    + ")");
+            Thread.ofVirtual().name("dockhand-deploy").start(deploy::execute);
         }
     }
 
@@ -208,11 +281,16 @@ public final class NodeWork implements AutoCloseable {
         if (w != null) {
             w.close();
             w.jobs().values().forEach(RunJob::interrupt);
+            w.deploys().values().forEach(DeployJob::interrupt);
         }
         main.interrupt();
         Thread beat = heartbeats;
         if (beat != null) {
             beat.interrupt();
+        }
+        Thread managed = managedClaims;
+        if (managed != null) {
+            managed.interrupt();
         }
         try {
             main.join(5000);

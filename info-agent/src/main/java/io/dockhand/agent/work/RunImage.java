@@ -43,6 +43,8 @@ final class RunImage {
     private final Supplier<InputStream> fetch;
     private final Object lock = new Object();
     private Thread building;
+    private Map<String, String> buildArgs = Map.of();
+    private String deployment;
 
     /**
      * @param key           the source's cache key: the context's digest, or {@code git:<commit>}
@@ -59,6 +61,13 @@ final class RunImage {
         this.stopRequested = stopRequested;
         this.leaseUntil = leaseUntil;
         this.fetch = fetch;
+    }
+
+    /** Builds for a deployment: labelled with it, with these build arguments. */
+    RunImage forDeployment(String deployment, Map<String, String> buildArgs) {
+        this.deployment = deployment;
+        this.buildArgs = Map.copyOf(buildArgs);
+        return this;
     }
 
     /**
@@ -145,7 +154,7 @@ final class RunImage {
     private String buildNew() {
         // Every build step's container gets the node's default memory limit (agent.limits.memory), if it has one.
         BuildSpec spec = new BuildSpec(tag(key, run.dockerfile()), Map.of(), null, run.dockerfile(), key,
-                                       work.settings().memoryBytes());
+                                       work.settings().memoryBytes(), buildArgs, deployment);
         for (int tries = 1; ; tries++) {
             Watched context = new Watched(fetch.get());
             try (context) {

@@ -72,7 +72,16 @@ public final class WorkClient {
 
     /** {@code POST /api/v1/nodes/{id}/claim}: the next run queued for the node, or empty after {@code wait}. */
     public Optional<Claim> claim(String node, Duration wait) {
-        String path = Paths.NODE_CLAIM.replace("{id}", node) + "?wait=" + Durations.format(wait);
+        return claim(node, wait, false);
+    }
+
+    /**
+     * {@code POST /api/v1/nodes/{id}/claim}, with {@code managedOnly} only the runs a swarm manager carries out
+     * ({@code ?only=managed}: deployments' serve and remove runs), which hold no slot.
+     */
+    public Optional<Claim> claim(String node, Duration wait, boolean managedOnly) {
+        String path = Paths.NODE_CLAIM.replace("{id}", node) + "?wait=" + Durations.format(wait)
+                + (managedOnly ? "&only=managed" : "");
         HttpResponse<byte[]> answer = send(request(path, timeout.plus(wait))
                 .POST(HttpRequest.BodyPublishers.noBody()));
         if (answer.statusCode() == 204) {
@@ -121,6 +130,43 @@ public final class WorkClient {
                 .POST(body(append)));
         if (answer.statusCode() / 100 != 2) {
             throw refusal(answer.statusCode(), answer.body());
+        }
+    }
+
+    /**
+     * {@code POST /api/v1/deployments/{name}/observations}: what swarm says of a deployment's service, from the
+     * agent holding its serve run; false when the store answers that the run no longer serves it (409
+     * {@code not-current}).
+     */
+    public boolean observe(String deployment, io.dockhand.api.ServiceObservation observation) {
+        HttpResponse<byte[]> answer = send(request(Paths.DEPLOYMENT_OBSERVATIONS.replace("{name}", encode(deployment)),
+                                                   timeout).POST(body(observation)));
+        if (answer.statusCode() == 409 || answer.statusCode() == 404) {
+            return false;
+        }
+        if (answer.statusCode() / 100 != 2) {
+            throw refusal(answer.statusCode(), answer.body());
+        }
+        return true;
+    }
+
+    /** {@code GET /api/v1/deployments}: the names of the deployments in the given status. */
+    public java.util.List<String> deployments(io.dockhand.api.DeploymentStatus status) {
+        HttpResponse<byte[]> answer = send(request(Paths.DEPLOYMENTS, timeout).GET());
+        if (answer.statusCode() / 100 != 2) {
+            throw refusal(answer.statusCode(), answer.body());
+        }
+        try {
+            java.util.List<String> names = new java.util.ArrayList<>();
+            for (var item : JSON.readTree(answer.body()).path("items")) {
+                if (status.wire().equals(item.path("status").asText())) {
+                    names.add(item.path("name").asText());
+                }
+            }
+            return names;
+        } catch (IOException e) {
+            throw new StoreRefusedException(answer.statusCode(), "unreadable answer", "the deployments: "
+                    + e.getMessage());
         }
     }
 

@@ -18,6 +18,9 @@ final class WorkContext {
     private final ImageRetention images;
     private final GitCheckouts checkouts;
     private final Map<String, RunJob> jobs = new ConcurrentHashMap<>();
+    private final Map<String, DeployJob> deploys = new ConcurrentHashMap<>();
+    private volatile DeploySettings deploySettings = DeploySettings.DEFAULTS;
+    private final RegistryClient registry = new RegistryClient(java.time.Duration.ofSeconds(30));
     private final Map<String, CompletableFuture<String>> builds = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
@@ -59,6 +62,24 @@ final class WorkContext {
     /** The runs this agent holds now, by run id. */
     Map<String, RunJob> jobs() {
         return jobs;
+    }
+
+    /** The deployments' runs this agent holds now, by run id (serve runs among them hold no slot). */
+    Map<String, DeployJob> deploys() {
+        return deploys;
+    }
+
+    DeploySettings deploySettings() {
+        return deploySettings;
+    }
+
+    void deploySettings(DeploySettings settings) {
+        this.deploySettings = settings;
+    }
+
+    /** The registry deployments' images are pushed to. */
+    RegistryClient registry() {
+        return registry;
     }
 
     /** The builds in progress, by source key and Dockerfile: a run that needs the same image waits for it. */
