@@ -49,7 +49,7 @@ public final class ChangeFeed implements AutoCloseable {
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
             Thread.ofVirtual().name("dockhand-change-feed").factory());
     private long next = 1;
-    private Snapshot last;
+    private volatile Snapshot last;
     private long recordsNoticedNanos;
     private boolean recordsPending;
     private volatile boolean closed;
@@ -74,7 +74,16 @@ public final class ChangeFeed implements AutoCloseable {
 
     /** A subscriber arrives: the poller runs while there is one. */
     public void subscribe() {
-        subscribers.incrementAndGet();
+        if (subscribers.incrementAndGet() == 1 && last == null) {
+            // the first subscriber's baseline, taken before it hears anything: a change right after its hello is
+            // then a change, not part of the first snapshot
+            try {
+                long upSince = (clock.millis() - downAfter.toMillis()) * 1000;
+                last = transactions.run(c -> Snapshot.read(c, upSince));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "The change feed could not take its first snapshot", e);
+            }
+        }
     }
 
     /** A subscriber leaves. */
