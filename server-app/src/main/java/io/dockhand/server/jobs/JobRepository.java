@@ -287,11 +287,6 @@ public final class JobRepository implements RunRepository.WorkSource, RunReposit
                 }
             }
         }
-        // claimers at once would all go for the oldest task and queue on its row lock: each tries the candidates
-        // of its kind in its own order (retries before ready tasks still)
-        int retries = (int) candidates.stream().filter(k -> k.state().equals("failed")).count();
-        java.util.Collections.shuffle(candidates.subList(0, retries));
-        java.util.Collections.shuffle(candidates.subList(retries, candidates.size()));
         Set<String> full = new HashSet<>();
         for (Candidate candidate : candidates) {
             if (full.contains(candidate.project())) {
