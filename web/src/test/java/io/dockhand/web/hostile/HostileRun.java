@@ -84,11 +84,24 @@ public final class HostileRun {
         int n;
         while ((n = in.read(buffer)) >= 0) {
             out.write(buffer, 0, n);
+            if (isEventStream(out.toString(StandardCharsets.ISO_8859_1))) {
+                // a stream of Server-Sent Events answered: it is meant to last as long as the reader stays
+                return out.toByteArray();
+            }
             if ((System.nanoTime() - start) / 1_000_000 > deadlineMillis) {
                 throw new SocketTimeoutException("still sending after the deadline");
             }
         }
         return out.toByteArray();
+    }
+
+    /** Whether the head of a 200 answer is complete and says the body is a stream of Server-Sent Events. */
+    static boolean isEventStream(String answer) {
+        int end = answer.indexOf("\r\n\r\n");
+        if (end < 0 || !answer.startsWith("HTTP/1.1 200")) {
+            return false;
+        }
+        return answer.substring(0, end).toLowerCase(java.util.Locale.ROOT).contains("content-type: text/event-stream");
     }
 
     /** Checks one answer; an answer to {@code HEAD} has the problem's headers and, as HTTP says, no body. */
