@@ -136,7 +136,7 @@ final class Heartbeats implements Runnable {
                 : node.swarmAddress() != null ? node.swarmAddress() : hostAddress();
         NodeHeartbeat heartbeat = new NodeHeartbeat(node.hostname(), node.swarmNodeId(), node.role(), address,
                 node.cpus(), node.memoryBytes(), node.engineVersion(), agentVersion, node.labels(),
-                node.containersRunning(), leases, node.swarmNodes());
+                node.containersRunning(), leases, node.swarmNodes(), null);
         Instant sent = Instant.now();
         HeartbeatAnswer answer = work.store().heartbeat(work.node(), heartbeat, deadline(work.settings().heartbeat()));
         for (RunJob job : held) {
