@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A deployment on the real stack through the store's REST API: a small Python app (lang python, the preset) from a
  * git repository served by {@code git daemon} on docker_gwbridge's gateway, built by an agent, pushed to the stack's
- * registry, started as a swarm service and called on its published port through 127.0.0.1; then an update to a
+ * registry, started as a swarm service and called on its published port through 127.0.0.1, its replicas' resource
+ * use as the agent measured it read back; then an update to a
  * new commit with a loop of requests running (none may fail), a rollback to the first image, the death of the agent
  * holding the serve run (another takes it up, the app answers all along), and destroy, after
  * which nothing of it is left: no service, no image in the registry, no container, no image on the node. A static
@@ -108,6 +109,14 @@ class DeployIT {
         assertThat(history(running)).contains("requested", "validating", "building", "starting", "running");
         HttpResponse<String> logs = send("GET", "/api/v1/deployments/" + name + "/logs", null);
         assertThat(logs.body()).contains("Pushed ").contains("listening on 8080");
+        // its replicas' resource use: the swarm tasks' containers as the node's agent measures them, summed by the
+        // store (the gateway service's task, which carries the deployment's label too, is not counted)
+        JsonNode used = await(name, d -> d.path("measuredContainers").asInt() == 2 && d.hasNonNull("cpuPercent")
+                && d.hasNonNull("memoryBytes"), "measured");
+        Cluster.log("resource use of " + name + ": " + used.path("cpuPercent") + " % CPU, "
+                + used.path("memoryBytes") + " bytes, " + used.path("measuredContainers") + " containers");
+        assertThat(used.path("memoryBytes").asLong()).isPositive();
+        assertThat(used.path("cpuPercent").asDouble()).isGreaterThanOrEqualTo(0.0);
 
         // update to a new commit with requests running: none may fail
         commit(src, "v2", published);

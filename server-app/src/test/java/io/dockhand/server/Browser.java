@@ -87,6 +87,20 @@ final class Browser implements AutoCloseable {
         return driver.findElements(By.cssSelector(css));
     }
 
+    /** Clicks the element; found again when a re-render (after a change notice) replaced it before the click. */
+    void click(String css) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                find(css).click();
+                return;
+            } catch (StaleElementReferenceException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     /** The text of the element; read again when a re-render replaced the element meanwhile. */
     String text(String css) {
         for (int attempt = 1; ; attempt++) {
