@@ -200,7 +200,8 @@ final class DockerModels {
         return slash < 0 ? cidr : cidr.substring(0, slash);
     }
 
-    private static Instant instant(String text) {
+    /** An engine timestamp as an instant; null when absent or not ISO-8601. */
+    static Instant instant(String text) {
         if (text == null || text.isBlank()) {
             return null;
         }

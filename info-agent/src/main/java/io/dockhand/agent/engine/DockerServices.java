@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -299,19 +298,9 @@ final class DockerServices implements ServiceDriver {
                 status == null || status.getState() == null ? null : status.getState().getValue(),
                 task.getDesiredState() == null ? null : task.getDesiredState().getValue(),
                 status == null ? null : status.getMessage(), status == null ? null : status.getErr(),
-                instant(status == null ? null : status.getTimestamp()), exit);
+                DockerModels.instant(status == null ? null : status.getTimestamp()), exit);
     }
 
-    private static Instant instant(String text) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
-    }
 
     @Override
     public Engine.Subscription logs(String name, long sinceEpochSecond, Consumer<LogLine> onLine, Runnable onEnd) {
