@@ -137,43 +137,120 @@ export function confirmAction(text, label = 'Confirm') {
 }
 
 /**
- * The tab's one live stream of change notices. {@code onNotice} gets each notice ({topics, runs, resync});
- * after a reconnect the stream replays what was missed (Last-Event-ID) or sends a resync notice. When the
- * browser gives up on the stream (an error status), it is opened again after a pause, from the last id.
+ * The live stream of change notices. {@code onNotice} gets each notice ({topics, runs, resync}, or {reconnected}
+ * after a gap, when the page should read everything again).
+ *
+ * Every dashboard tab of this browser shares one stream, held by a shared worker (live-worker.js): a browser opens
+ * at most six HTTP/1.1 connections to one host, so a stream per tab would leave no connection for the pages'
+ * requests once a few tabs are open, and every tab would stall. Where shared workers are missing (Chrome on
+ * Android before 148) the tab holds a stream of its own. Either way a page leaving (pagehide) lets go of the stream: a page
+ * kept in the back/forward cache would otherwise hold its connection open for a minute or more after a reload or
+ * a navigation, and a few reloads stall the next page in the same way. Back from that cache, it reads everything.
  */
 export function live(onNotice) {
   const indicator = document.getElementById('live');
+  const show = (state) => {
+    if (state === 'live') {
+      indicator.textContent = 'live';
+      indicator.classList.add('on');
+      reachable(true);
+    } else if (state === 'down') {
+      indicator.textContent = 'reconnecting…';
+      indicator.classList.remove('on');
+      reachable(false, 'live updates interrupted');
+    }
+  };
+  const stream = sharedStream(onNotice, show) || ownStream(onNotice, show);
+  window.addEventListener('pagehide', () => stream.stop());
+  window.addEventListener('pageshow', (e) => {
+    if (!e.persisted) return;
+    stream.start();
+    onNotice({ topics: [], runs: [], resync: false, reconnected: true });
+  });
+  stream.start();
+}
+
+/** The browser's one stream, through the shared worker; null where there is no shared worker. */
+function sharedStream(onNotice, show) {
+  if (typeof SharedWorker !== 'function') return null;
+  let port = null;
+  let own = null;
+  const stream = {
+    start() {
+      if (own) { own.start(); return; }
+      try {
+        const worker = new SharedWorker('/dashboard/live-worker.js', { name: 'dockhand-live' });
+        worker.addEventListener('error', () => { // the worker could not start: a stream of the tab's own
+          if (own || port !== worker.port) return;
+          port = null;
+          own = ownStream(onNotice, show);
+          own.start();
+        });
+        port = worker.port;
+        port.onmessage = (e) => {
+          if (e.data.state) show(e.data.state);
+          if (e.data.notice) onNotice(e.data.notice);
+        };
+      } catch (err) {
+        own = ownStream(onNotice, show);
+        own.start();
+      }
+    },
+    stop() {
+      if (own) { own.stop(); return; }
+      if (!port) return;
+      port.postMessage('bye');
+      port.close();
+      port = null;
+    },
+  };
+  return stream;
+}
+
+/**
+ * A stream of this tab's own. After a reconnect the store replays what was missed (Last-Event-ID) or sends a resync
+ * notice; when the browser gives up on the stream (an error status), it is opened again after a pause, from the
+ * last id.
+ */
+function ownStream(onNotice, show) {
   let source = null;
+  let retry = null;
   let lastId = null;
   let pause = 1000;
   let wasDown = false;
   const open = () => {
-    source = new EventSource('/api/v1/events' + (lastId ? '?lastEventId=' + encodeURIComponent(lastId) : ''));
-    source.addEventListener('open', () => {
-      indicator.textContent = 'live';
-      indicator.classList.add('on');
-      reachable(true);
+    retry = null;
+    const mine = new EventSource('/api/v1/events' + (lastId ? '?lastEventId=' + encodeURIComponent(lastId) : ''));
+    source = mine;
+    mine.addEventListener('open', () => {
+      show('live');
       pause = 1000;
       if (wasDown) onNotice({ topics: [], runs: [], resync: false, reconnected: true });
       wasDown = false;
     });
     const handle = (e) => { lastId = e.lastEventId || lastId; };
-    source.addEventListener('hello', handle);
-    source.addEventListener('change', (e) => {
+    mine.addEventListener('hello', handle);
+    mine.addEventListener('change', (e) => {
       handle(e);
       try { onNotice(JSON.parse(e.data)); } catch (err) { console.error(err); }
     });
-    source.addEventListener('error', () => {
-      indicator.textContent = 'reconnecting…';
-      indicator.classList.remove('on');
+    mine.addEventListener('error', () => {
+      if (source !== mine) return; // stopped
+      show('down');
       wasDown = true;
-      reachable(false, 'live updates interrupted');
-      if (source.readyState === EventSource.CLOSED) {
-        setTimeout(open, pause);
+      if (mine.readyState === EventSource.CLOSED) {
+        retry = setTimeout(open, pause);
         pause = Math.min(pause * 2, 15000);
       }
     });
   };
-  open();
-  return () => source && source.close();
+  return {
+    start() { if (!source && !retry) open(); },
+    stop() {
+      clearTimeout(retry);
+      retry = null;
+      if (source) source.close();
+      source = null;
+    },
+  };
 }

@@ -4,7 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -322,8 +325,38 @@ class DashboardIT {
         browser.screenshot("records");
     }
 
+    /**
+     * A browser opens at most six HTTP/1.1 connections to one host. A stream per tab, or the stream of a reloaded
+     * page kept in the back/forward cache (Chromium held it for about a minute), took them all: the next page's
+     * requests waited, and the page stalled.
+     */
     @Test
     @Order(8)
+    void reloadsAndManyTabsLeaveConnectionsForThePagesRequests() throws Exception {
+        try (Browser many = Browser.start(1280, 1000)) {
+            for (int i = 0; i < 8; i++) {
+                many.open(base + "/?reload=" + i);
+                many.until(10, d -> !d.findElements(By.cssSelector("main[data-ready]")).isEmpty());
+                many.until(10, d -> "live".equals(many.text("#live")));
+            }
+            List<String> tabs = new ArrayList<>(List.of(many.driver().getWindowHandle()));
+            for (int i = 0; i < 8; i++) {
+                many.driver().switchTo().newWindow(WindowType.TAB);
+                tabs.add(many.driver().getWindowHandle());
+                many.open(base + "/");
+                many.until(10, d -> !d.findElements(By.cssSelector("main[data-ready]")).isEmpty());
+                many.until(10, d -> "live".equals(many.text("#live")));
+            }
+            assertThat(work.heartbeat("node-tabs", null, "worker").status()).isEqualTo(200);
+            for (String tab : tabs) { // every tab hears of the change
+                many.driver().switchTo().window(tab);
+                many.until(10, d -> many.text("#overview").contains("node-tabs"));
+            }
+        }
+    }
+
+    @Test
+    @Order(9)
     void aPhoneSizedWindowKeepsThePageUsable() throws Exception {
         try (Browser phone = Browser.start(390, 844)) {
             phone.open(base + "/#/runs/" + runId);
@@ -343,7 +376,7 @@ class DashboardIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aBannerSaysSoWhenTheControlPlaneDoesNotAnswer() {
         browser.open(base + "/");
         browser.ready();
