@@ -137,93 +137,65 @@ export function confirmAction(text, label = 'Confirm') {
 }
 
 /**
- * The live stream of change notices. {@code onNotice} gets each notice ({topics, runs, resync}, or {reconnected}
- * after a gap, when the page should read everything again).
- *
- * Every dashboard tab of this browser shares one stream, held by a shared worker (live-worker.js): a browser opens
- * at most six HTTP/1.1 connections to one host, so a stream per tab would leave no connection for the pages'
- * requests once a few tabs are open, and every tab would stall. Where shared workers are missing (Chrome on
- * Android before 148) the tab holds a stream of its own. Either way a page leaving (pagehide) lets go of the stream: a page
- * kept in the back/forward cache would otherwise hold its connection open for a minute or more after a reload or
- * a navigation, and a few reloads stall the next page in the same way. Back from that cache, it reads everything.
+ * Calls {@code start} now and whenever the page comes back on view, {@code stop} whenever it leaves view: hidden (a
+ * background tab, a minimised window), left (pagehide; a page kept in the back/forward cache would otherwise hold
+ * its connections for a minute or more) or frozen. A browser opens at most six HTTP/1.1 connections to one host:
+ * a long-lived stream held by every dashboard tab, or by every page left behind after a reload, soon took them all
+ * and the page on view stalled, its requests waiting for a connection. Returns a function that ends it (and stops).
  */
-export function live(onNotice) {
-  const indicator = document.getElementById('live');
-  const show = (state) => {
-    if (state === 'live') {
-      indicator.textContent = 'live';
-      indicator.classList.add('on');
-      reachable(true);
-    } else if (state === 'down') {
-      indicator.textContent = 'reconnecting…';
-      indicator.classList.remove('on');
-      reachable(false, 'live updates interrupted');
+export function whileOnView(start, stop) {
+  let on = false;
+  let left = false;
+  let frozen = false;
+  const update = () => {
+    const wanted = document.visibilityState === 'visible' && !left && !frozen;
+    if (wanted !== on) {
+      on = wanted;
+      if (on) start(); else stop();
     }
   };
-  const stream = sharedStream(onNotice, show) || ownStream(onNotice, show);
-  window.addEventListener('pagehide', () => stream.stop());
-  window.addEventListener('pageshow', (e) => {
-    if (!e.persisted) return;
-    stream.start();
-    onNotice({ topics: [], runs: [], resync: false, reconnected: true });
-  });
-  stream.start();
-}
-
-/** The browser's one stream, through the shared worker; null where there is no shared worker. */
-function sharedStream(onNotice, show) {
-  if (typeof SharedWorker !== 'function') return null;
-  let port = null;
-  let own = null;
-  const stream = {
-    start() {
-      if (own) { own.start(); return; }
-      try {
-        const worker = new SharedWorker('/dashboard/live-worker.js', { name: 'dockhand-live' });
-        worker.addEventListener('error', () => { // the worker could not start: a stream of the tab's own
-          if (own || port !== worker.port) return;
-          port = null;
-          own = ownStream(onNotice, show);
-          own.start();
-        });
-        port = worker.port;
-        port.onmessage = (e) => {
-          if (e.data.state) show(e.data.state);
-          if (e.data.notice) onNotice(e.data.notice);
-        };
-      } catch (err) {
-        own = ownStream(onNotice, show);
-        own.start();
-      }
-    },
-    stop() {
-      if (own) { own.stop(); return; }
-      if (!port) return;
-      port.postMessage('bye');
-      port.close();
-      port = null;
-    },
+  const listeners = [
+    [document, 'visibilitychange', update],
+    [window, 'pagehide', () => { left = true; update(); }],
+    [window, 'pageshow', () => { left = false; update(); }],
+    [document, 'freeze', () => { frozen = true; update(); }],
+    [document, 'resume', () => { frozen = false; update(); }],
+  ];
+  listeners.forEach(([target, type, fn]) => target.addEventListener(type, fn));
+  update();
+  return () => {
+    listeners.forEach(([target, type, fn]) => target.removeEventListener(type, fn));
+    if (on) {
+      on = false;
+      stop();
+    }
   };
-  return stream;
 }
 
 /**
- * A stream of this tab's own. After a reconnect the store replays what was missed (Last-Event-ID) or sends a resync
- * notice; when the browser gives up on the stream (an error status), it is opened again after a pause, from the
- * last id.
+ * The tab's live stream of change notices, held while the page is on view ({@link whileOnView}): {@code onNotice}
+ * gets each notice ({topics, runs, resync}; {reconnected} when the page should read everything again). Opened
+ * again (on view again, or after an error status, after a pause), it resumes from the last notice's id: the store
+ * replays what was missed, or sends a resync notice when it no longer has it.
  */
-function ownStream(onNotice, show) {
+export function live(onNotice) {
+  const indicator = document.getElementById('live');
   let source = null;
   let retry = null;
   let lastId = null;
   let pause = 1000;
   let wasDown = false;
+  // a page loaded out of view read its data before it had a stream: back on view, without an id to resume from,
+  // it reads everything again
+  let catchUp = document.visibilityState !== 'visible';
   const open = () => {
     retry = null;
     const mine = new EventSource('/api/v1/events' + (lastId ? '?lastEventId=' + encodeURIComponent(lastId) : ''));
     source = mine;
     mine.addEventListener('open', () => {
-      show('live');
+      indicator.textContent = 'live';
+      indicator.classList.add('on');
+      reachable(true);
       pause = 1000;
       if (wasDown) onNotice({ topics: [], runs: [], resync: false, reconnected: true });
       wasDown = false;
@@ -236,21 +208,24 @@ function ownStream(onNotice, show) {
     });
     mine.addEventListener('error', () => {
       if (source !== mine) return; // stopped
-      show('down');
+      indicator.textContent = 'reconnecting…';
+      indicator.classList.remove('on');
       wasDown = true;
+      reachable(false, 'live updates interrupted');
       if (mine.readyState === EventSource.CLOSED) {
         retry = setTimeout(open, pause);
         pause = Math.min(pause * 2, 15000);
       }
     });
   };
-  return {
-    start() { if (!source && !retry) open(); },
-    stop() {
-      clearTimeout(retry);
-      retry = null;
-      if (source) source.close();
-      source = null;
-    },
-  };
+  whileOnView(() => {
+    if (catchUp && !lastId) onNotice({ topics: [], runs: [], resync: false, reconnected: true });
+    catchUp = true;
+    open();
+  }, () => {
+    clearTimeout(retry);
+    retry = null;
+    if (source) source.close();
+    source = null;
+  });
 }

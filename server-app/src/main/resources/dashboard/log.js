@@ -1,8 +1,9 @@
 // A run's log, followed live over the runs API's Server-Sent Events: each event's id is the end offset, so a
 // reconnect (the browser's own, with Last-Event-ID, or ours after an error status, with ?offset=) resumes exactly
-// where the page is: no gap, no repeat. A page leaving (pagehide) closes the stream, as the live stream does (a
-// page in the back/forward cache would hold its connection); back from that cache it resumes from its offset.
+// where the page is: no gap, no repeat. Like the live stream it is held only while the page is on view
+// (whileOnView): back on view, it resumes from its offset.
 import { h } from './ui.js';
+import { whileOnView } from './api.js';
 
 const MAX_CHARS = 2 * 1024 * 1024;
 
@@ -46,7 +47,8 @@ export function followLog(id, { onEnd } = {}) {
     mine.addEventListener('end', (e) => {
       closed = true;
       mine.close();
-      leave();
+      source = null;
+      if (leave) leave();
       const run = JSON.parse(e.data);
       status.textContent = `The run is ${run.state}; the whole log is shown.`;
       pre.dataset.ended = 'true';
@@ -61,22 +63,16 @@ export function followLog(id, { onEnd } = {}) {
       }
     });
   };
-  const hide = () => {
+  const stop = () => {
     clearTimeout(retry);
     retry = null;
     if (source) source.close();
     source = null;
   };
-  const show = (e) => { if (e.persisted && !closed && !source && !retry) open(); };
-  const leave = () => {
-    window.removeEventListener('pagehide', hide);
-    window.removeEventListener('pageshow', show);
-  };
-  window.addEventListener('pagehide', hide);
-  window.addEventListener('pageshow', show);
-  open();
+  let leave = null;
+  leave = whileOnView(open, stop);
   return {
     element: box,
-    close() { closed = true; hide(); leave(); },
+    close() { closed = true; if (leave) leave(); stop(); },
   };
 }

@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.dockhand.server.databases.Directories;
 import io.dockhand.server.deployments.GitRepos;
@@ -355,8 +357,44 @@ class DashboardIT {
         }
     }
 
+    /** Only the tab on view holds a stream: a hidden tab lets go of it, and so does a page left. */
     @Test
     @Order(9)
+    void onlyTheTabOnViewHoldsAStreamAndNoneOnceLeft() throws Exception {
+        browser.open("about:blank"); // the other tests' browser: no dashboard but the one below
+        try (Browser tabs = Browser.start(1280, 1000)) {
+            tabs.open(base + "/");
+            tabs.ready();
+            for (int i = 0; i < 3; i++) {
+                tabs.driver().switchTo().newWindow(WindowType.TAB);
+                tabs.open(base + "/#/nodes");
+                tabs.ready();
+                tabs.until(10, d -> "live".equals(tabs.text("#live")));
+            }
+            // the store sees a stream's end at its second keep-alive after it (every 5 s)
+            assertThat(awaitSubscribers(1)).as("open event streams, 4 tabs, 1 on view").isEqualTo(1);
+            tabs.open("about:blank");
+            assertThat(awaitSubscribers(0)).as("open event streams, no dashboard open").isZero();
+        }
+    }
+
+    private static int awaitSubscribers(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (subscribers() != n && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
+        return subscribers();
+    }
+
+    private static int subscribers() {
+        Matcher open = Pattern.compile("(?m)^dockhand_events_subscribers (\\S+)$")
+                .matcher(work.http.get("/observe/metrics").body());
+        assertThat(open.find()).isTrue();
+        return (int) Double.parseDouble(open.group(1));
+    }
+
+    @Test
+    @Order(10)
     void aPhoneSizedWindowKeepsThePageUsable() throws Exception {
         try (Browser phone = Browser.start(390, 844)) {
             phone.open(base + "/#/runs/" + runId);
@@ -376,7 +414,7 @@ class DashboardIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void aBannerSaysSoWhenTheControlPlaneDoesNotAnswer() {
         browser.open(base + "/");
         browser.ready();
