@@ -62,8 +62,9 @@ uptime
 "${MVN[@]}" -pl server-app -am package dependency:build-classpath -DskipTests -Dmdep.includeScope=test \
   -Dmdep.outputFile="$RUN_DIR/classpath" >/dev/null
 cd server-app
-# the mark only in the JVM's environment (and so its children's), never in this script's own
-env "$MARK" TMPDIR="$RUN_DIR" "$JAVA_HOME/bin/java" -Djava.io.tmpdir="$RUN_DIR" -Dbench.records="${RECORDS:-1000000}" \
+# the mark only in the JVM's environment (and so its children's), never in this script's own; the browsers' own
+# files (crash reports' database, caches) under the run's directory too
+env "$MARK" TMPDIR="$RUN_DIR" XDG_CONFIG_HOME="$RUN_DIR" XDG_CACHE_HOME="$RUN_DIR" "$JAVA_HOME/bin/java" -Djava.io.tmpdir="$RUN_DIR" -Dbench.records="${RECORDS:-1000000}" \
   -Dbench.phases="${PHASES:-overview,chart,rss,log}" \
   -Ddockhand.server.jar=target/server-app.jar \
   -cp "target/test-classes:target/classes:$(cat "$RUN_DIR/classpath")" io.dockhand.server.DashboardBench &

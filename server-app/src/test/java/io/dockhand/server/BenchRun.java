@@ -109,7 +109,7 @@ final class BenchRun implements AutoCloseable {
         try {
             step.run();
         } catch (Exception e) {
-            System.err.println("cleanup: " + e);
+            System.err.println("cleanup: " + e.toString().lines().findFirst().orElse(""));
         }
     }
 }
