@@ -100,6 +100,20 @@ final class Browser implements AutoCloseable {
         }
     }
 
+    /** Clicks the element; found again when a live re-render replaced it between finding and clicking. */
+    void click(String css) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                find(css).click();
+                return;
+            } catch (StaleElementReferenceException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     Object script(String js, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(js, args);
     }

@@ -186,7 +186,7 @@ class DashboardIT {
                 .filter(r -> r.getText().contains("ready")).findFirst().orElse(null));
         assertThat(row.getText()).contains("up", "s ago", "ready", "active", "manager");
         browser.screenshot("nodes");
-        browser.find("a[href='#/nodes/node-a']").click();
+        browser.click("a[href='#/nodes/node-a']");
         browser.ready();
         assertThat(browser.text("main")).contains("Node node-a", "web-1");
         browser.screenshot("node");
@@ -199,7 +199,7 @@ class DashboardIT {
         browser.ready();
         assertThat(browser.text("main table")).contains("web-1", "db-1");
         browser.screenshot("containers");
-        browser.find("a[href='#/containers/" + CONTAINER + "']").click();
+        browser.click("a[href='#/containers/" + CONTAINER + "']");
         browser.ready();
         WebElement charts = browser.find("#charts");
         assertThat(charts.getAttribute("data-records")).isEqualTo(Integer.toString(RECORDS));
@@ -300,7 +300,7 @@ class DashboardIT {
         browser.ready();
         assertThat(browser.text("main table")).contains(deployment, "running");
         browser.screenshot("deployments");
-        browser.find("a[href='#/deployments/" + deployment + "']").click();
+        browser.click("a[href='#/deployments/" + deployment + "']");
         browser.ready();
         assertThat(browser.text("#deployment-status")).isEqualTo("running");
         String history = browser.text("#deployment-history");
