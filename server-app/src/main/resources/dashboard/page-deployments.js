@@ -25,6 +25,14 @@ export async function list(main) {
   return { topics: ['deployments'], refresh: load };
 }
 
+// What its replicas use: the store sums what the live nodes' agents said in their latest heartbeats.
+function use(d) {
+  if (d.cpuPercent == null && d.memoryBytes == null) return 'unknown: no live node reports a container of it';
+  const n = d.measuredContainers;
+  return `${d.cpuPercent == null ? '–' : d.cpuPercent.toFixed(1) + '% CPU'}, ${bytes(d.memoryBytes)}`
+    + (n == null ? '' : ` (${n} container${n === 1 ? '' : 's'})`);
+}
+
 export async function one(main, [name]) {
   const path = '/api/v1/deployments/' + encodeURIComponent(name);
   const head = h('div');
@@ -45,8 +53,7 @@ export async function one(main, [name]) {
       ['Status', h('span', { id: 'deployment-status' }, state(d.status), d.failedStep ? ` at ${d.failedStep}` : '')],
       ['Reason', d.reason], ['Revision', String(d.revision)],
       ['Replicas', `${d.replicasRunning} running of ${d.replicasWanted} wanted`],
-      ['Resource use', d.cpuPercent == null && d.memoryBytes == null ? 'not reported yet'
-        : `${d.cpuPercent == null ? '–' : d.cpuPercent.toFixed(1) + '% CPU'}, ${bytes(d.memoryBytes)}`],
+      ['Resource use', h('span', { id: 'deployment-use' }, use(d))],
       ['Repository', `${d.repo} ${d.branch}`], ['Commit', d.commit], ['Image', d.image], ['Previous image', d.previousImage],
       ['Port', String(d.publishedPort || '–')], ['Created', time(d.createdAt)], ['Updated', time(d.updatedAt)],
     ]));

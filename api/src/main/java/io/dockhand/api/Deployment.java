@@ -22,8 +22,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param replicasRunning its replicas running (healthy), as swarm says
  * @param replicasWanted  the replicas it asks for
  * @param publishedPort   the port it answers on, on every node
- * @param cpuPercent      its containers' CPU use, summed (from the agents' figures), null when unknown
- * @param memoryBytes     their memory use, summed, null when unknown
+ * @param cpuPercent      its replicas' CPU use, summed over the nodes that are up from their agents' latest
+ *                        heartbeats (100 is one full core), null when no live node reports any of its containers
+ * @param memoryBytes     their memory use without the page cache, summed the same way, null when unknown
+ * @param measuredContainers how many of its containers those figures cover (fewer than its replicas while one
+ *                        is just starting or its node's agent is silent), null when unknown
  * @param buildRunId      the run that builds the current revision (its log is the build log)
  * @param serveRunId      the run that starts and follows the service (its log is the service's output)
  * @param createdAt       when it was first requested
@@ -34,6 +37,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public record Deployment(String name, String repo, String branch, String commit, Manifest manifest,
                          DeploymentStatus status, String failedStep, String reason, int revision, String image,
                          String previousImage, int replicasRunning, int replicasWanted, int publishedPort,
-                         Double cpuPercent, Long memoryBytes, String buildRunId, String serveRunId,
-                         Instant createdAt, Instant updatedAt, List<DeploymentEvent> history) {
+                         Double cpuPercent, Long memoryBytes, Integer measuredContainers, String buildRunId,
+                         String serveRunId, Instant createdAt, Instant updatedAt, List<DeploymentEvent> history) {
 }

@@ -27,4 +27,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public record ServiceSpec(String name, String deployment, int revision, String image, int port, int publishedPort,
                           String publish, int replicas, Map<String, String> env, double cpus, long memoryBytes,
                           String healthPath, long healthTimeoutSeconds, String network, String gatewayImage) {
+
+    /** The name of a deployment's swarm service: {@code dh-<deployment>}. */
+    public static String serviceName(String deployment) {
+        return "dh-" + deployment;
+    }
 }

@@ -209,9 +209,9 @@ class DeployCommandsTest {
         Cli.Result list = client("deployments");
         assertThat(list.code()).as(list.err()).isZero();
         assertThat(list.out().lines().findFirst().orElseThrow())
-                .matches("NAME +STATUS +REPLICAS +PORT +REVISION +COMMIT +UPDATED");
+                .matches("NAME +STATUS +REPLICAS +CPU +MEMORY +PORT +REVISION +COMMIT +UPDATED");
         assertThat(list.out().lines().filter(l -> l.startsWith(name + " ")).findFirst().orElseThrow())
-                .matches(name + " +running +1/2 +" + port + " +1 +" + commit.substring(0, 12)
+                .matches(name + " +running +1/2 +- +- +" + port + " +1 +" + commit.substring(0, 12)
                                  + " +\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
         Cli.Result json = client("deployments", "--json");
         assertThat(RunStore.MAPPER.readTree(json.out()).path("items").findValuesAsText("name")).contains(name);
@@ -220,11 +220,20 @@ class DeployCommandsTest {
         assertThat(one.code()).as(one.err()).isZero();
         assertThat(one.out()).containsPattern("status +running\n").containsPattern("commit +" + commit + "\n")
                 .containsPattern("replicas +1/2 running\n").containsPattern("port +" + port + "/hello\n")
-                .containsPattern("lang +python\n");
+                .containsPattern("lang +python\n")
+                .containsPattern("usage +unknown \\(no live node reports a container of it\\)\n");
         String history = one.out().substring(one.out().indexOf("history"));
         assertThat(history.lines().skip(2).map(l -> l.split(" +")[1]).toList())
                 .containsSubsequence("requested", "validating", "building", "pushing", "starting", "running");
         assertThat(history.lines().skip(2)).allMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ .*"));
+
+        // a node's agent says what the deployment's replica there uses (the store sums the live nodes' figures)
+        store.send("PUT", "/api/v1/nodes/use-node", "{\"hostname\":\"use-node\",\"leases\":[],\"deployments\":[{"
+                + "\"name\":\"" + name + "\",\"containers\":1,\"cpuPercent\":12.34,\"memoryBytes\":104857600}]}");
+        Cli.Result used = client("deployment", name);
+        assertThat(used.out()).containsPattern("usage +cpu 12\\.3%, mem 100\\.0MiB \\(1 container\\)\n");
+        assertThat(client("deployments").out().lines().filter(l -> l.startsWith(name + " ")).findFirst()
+                           .orElseThrow()).matches(name + " +running +1/2 +12\\.3% +100\\.0MiB +" + port + " .*");
 
         Cli.Result missing = client("deployment", "no-such-app");
         assertThat(missing.code()).isEqualTo(ExitCodes.ERROR);

@@ -439,6 +439,23 @@ final class Cluster implements AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * A few lines on the store's replicas for a failure message (which, unlike the diagnostics printed before,
+     * is repeated in the build's summary): each task's state and error, and the last warnings and errors they logged.
+     */
+    String serverSummary() {
+        StringBuilder out = new StringBuilder("server tasks: ");
+        out.append(String.join(" | ", Docker.lines(Docker.run("service", "ps", "--no-trunc", "--format",
+                "{{.Name}} {{.CurrentState}} {{.Error}}", stack + "_server").out())));
+        Docker.Result logs = Docker.run("service", "logs", "--timestamps", "--tail", "400", stack + "_server");
+        List<String> warnings = (logs.out() + "\n" + logs.err()).lines().filter(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("SEVERE")
+                        || l.contains("Exception")).toList();
+        out.append("\nlast warnings of the server replicas:\n");
+        warnings.subList(Math.max(0, warnings.size() - 12), warnings.size())
+                .forEach(l -> out.append("  ").append(l.length() > 300 ? l.substring(0, 300) : l).append('\n'));
+        return out.toString();
+    }
+
     /** Prints what the stack's tasks did and the last lines of each service's log, to explain a failure. */
     void printDiagnostics() {
         log("diagnostics for stack " + stack + ":");

@@ -32,10 +32,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A deployment on the real stack through the store's REST API: a small Python app (lang python, the preset) from a
  * git repository served by {@code git daemon} on docker_gwbridge's gateway, built by an agent, pushed to the stack's
- * registry, started as a swarm service and called on its published port through 127.0.0.1; then an update to a
+ * registry, started as a swarm service and called on its published port through 127.0.0.1, its replicas' resource
+ * use as the agent measured it read back; then an update to a
  * new commit with a loop of requests running (none may fail), a rollback to the first image, the death of the agent
  * holding the serve run (another takes it up, the app answers all along), and destroy, after
- * which nothing of it is left: no service, no image in the registry, no container, no image on the node.
+ * which nothing of it is left: no service, no image in the registry, no container, no image on the node. A static
+ * site (lang static) is deployed, called and destroyed the same way. Each deploy, update and rollback logs its
+ * steps' durations from the deployment's history ({@code bench/deploy-bench.sh} prints them).
  */
 @Order(6)
 @ExtendWith(ClusterExtension.class)
@@ -95,6 +98,8 @@ class DeployIT {
         JsonNode running = await(name, d -> d.path("status").asText().equals("running"), "running");
         Cluster.log("deployed " + name + " in " + Duration.between(asked, Instant.now()).toSeconds() + " s: "
                 + running.path("image").asText());
+        Cluster.log("deploy steps: " + steps(running, asked) + "; first answer "
+                + firstAnswer(published, "v1", asked) + " s after the request");
         String first = running.path("image").asText();
         assertThat(first).startsWith("127.0.0.1:" + cluster.registryPort() + "/dockhand/" + name + "@sha256:");
         assertThat(running.path("publishedPort").asInt()).isEqualTo(published);
@@ -104,6 +109,14 @@ class DeployIT {
         assertThat(history(running)).contains("requested", "validating", "building", "starting", "running");
         HttpResponse<String> logs = send("GET", "/api/v1/deployments/" + name + "/logs", null);
         assertThat(logs.body()).contains("Pushed ").contains("listening on 8080");
+        // its replicas' resource use: the swarm tasks' containers as the node's agent measures them, summed by the
+        // store (the gateway service's task, which carries the deployment's label too, is not counted)
+        JsonNode used = await(name, d -> d.path("measuredContainers").asInt() == 2 && d.hasNonNull("cpuPercent")
+                && d.hasNonNull("memoryBytes"), "measured");
+        Cluster.log("resource use of " + name + ": " + used.path("cpuPercent") + " % CPU, "
+                + used.path("memoryBytes") + " bytes, " + used.path("measuredContainers") + " containers");
+        assertThat(used.path("memoryBytes").asLong()).isPositive();
+        assertThat(used.path("cpuPercent").asDouble()).isGreaterThanOrEqualTo(0.0);
 
         // update to a new commit with requests running: none may fail
         commit(src, "v2", published);
@@ -133,6 +146,7 @@ class DeployIT {
             loading.set(false);
             load.join();
         }
+        Cluster.log("update steps: " + steps(updated, updateAsked));
         Cluster.log("updated in " + Duration.between(updateAsked, Instant.now()).toSeconds() + " s; " + answered.get()
                 + " requests answered during the update, " + failures.size() + " failed");
         assertThat(failures).as(answered.get() + " answered").isEmpty();
@@ -142,12 +156,14 @@ class DeployIT {
         String second = updated.path("image").asText();
 
         // roll back to the first image
+        Instant rollbackAsked = Instant.now();
         HttpResponse<String> rollback = send("POST", "/api/v1/deployments/" + name + "/rollback", null);
         assertThat(rollback.statusCode()).as(rollback.body()).isEqualTo(202);
         JsonNode rolledBack = await(name, d -> d.path("status").asText().equals("rolled-back")
                 && d.path("image").asText().equals(first) && d.path("replicasRunning").asInt() == 2
                 && history(d).lastIndexOf("rolled-back") > history(d).lastIndexOf("running"), "rolled back");
-        assertThat(awaitAnswer(published, "v1")).as("v1 answers again").isTrue();
+        Cluster.log("rollback steps: " + steps(rolledBack, rollbackAsked) + "; v1 answers again "
+                + firstAnswer(published, "v1", rollbackAsked) + " s after the request");
         assertThat(rolledBack.path("previousImage").asText()).isEqualTo(second);
         assertThat(Docker.ok("service", "inspect", "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}",
                              "dh-" + name)).isEqualTo(first);
@@ -224,6 +240,111 @@ class DeployIT {
         assertThat(leftContainers(name)).as("containers of the app").isEmpty();
         assertThat(leftImages(name)).as("images of the app on the node").isEmpty();
         assertThat(call(published)).isNotIn("v1", "v2");
+    }
+
+    @Test
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    void deploysAStaticSiteAndDestroysItLeavingNothing(Cluster cluster) throws Exception {
+        this.cluster = cluster;
+        cluster.awaitReady(Duration.ofMinutes(3));
+        String host = Docker.ok("network", "inspect", "docker_gwbridge", "--format",
+                                "{{range .IPAM.Config}}{{if .Gateway}}{{.Gateway}} {{end}}{{end}}").split("\\s+")[0];
+        String name = "e2e-site-" + UUID.randomUUID().toString().substring(0, 6);
+        int published;
+        try (ServerSocket free = new ServerSocket(0)) {
+            published = free.getLocalPort();
+        }
+        Path src = Files.createTempDirectory("dockhand-e2e-site");
+        dirs.add(src);
+        Files.writeString(src.resolve("dockhand.toml"), """
+                [app]
+                name = "site"
+                version = "1.0"
+                author = "e2e"
+                endpoint = "/"
+
+                [config]
+                port = 8080
+                publish = %d
+                lang = "static"
+                """.formatted(published));
+        Files.writeString(src.resolve("index.html"), "<h1>hello from " + name + "</h1>\n");
+        Files.createDirectories(src.resolve("css"));
+        Files.writeString(src.resolve("css/site.css"), "h1 { color: teal; }\n");
+        git(src, "init", "-q", "-b", "main");
+        git(src, "add", ".");
+        git(src, "-c", "user.name=e2e", "-c", "user.email=e2e@dockhand.invalid", "commit", "-q", "-m", "site");
+        Path root = Files.createTempDirectory("dockhand-e2e-git");
+        dirs.add(root);
+        String repo = serve(host, src, root);
+
+        Instant asked = Instant.now();
+        HttpResponse<String> created = send("POST", "/api/v1/deployments", "{\"repo\":\"" + repo
+                + "\",\"branch\":\"main\",\"name\":\"" + name + "\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode running = await(name, d -> d.path("status").asText().equals("running"), "running");
+        Cluster.log("static site " + name + " deployed in " + Duration.between(asked, Instant.now()).toSeconds()
+                + " s; steps: " + steps(running, asked));
+        assertThat(awaitAnswer(published, "<h1>hello from " + name + "</h1>")).as("the site on 127.0.0.1:" + published)
+                .isTrue();
+        HttpResponse<String> css = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + published
+                + "/css/site.css")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(css.statusCode()).isEqualTo(200);
+        assertThat(css.body()).isEqualTo("h1 { color: teal; }\n");
+        HttpResponse<String> git = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + published
+                + "/.git/config")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(git.statusCode()).as("the repository's .git is not served").isEqualTo(404);
+
+        HttpResponse<String> destroy = send("DELETE", "/api/v1/deployments/" + name, null);
+        assertThat(destroy.statusCode()).as(destroy.body()).isIn(200, 202);
+        await(name, d -> d.path("status").asText().equals("destroyed"), "destroyed");
+        assertThat(Docker.ok("service", "ls", "-q", "--filter", "label=io.dockhand.deployment=" + name)).isEmpty();
+        long giveUp = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < giveUp && !(leftContainers(name).isEmpty() && leftImages(name).isEmpty())) {
+            Thread.sleep(1000);
+        }
+        assertThat(leftContainers(name)).as("containers of the site").isEmpty();
+        assertThat(leftImages(name)).as("images of the site on the node").isEmpty();
+        HttpResponse<String> tags = http.send(HttpRequest.newBuilder(cluster.registry().resolve("/v2/dockhand/" + name
+                + "/tags/list")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(tags.statusCode() == 404 || JSON.readTree(tags.body()).path("tags").isEmpty())
+                .as("registry tags: " + tags.body()).isTrue();
+    }
+
+    /**
+     * The deployment's steps since {@code since}, from its history's timestamps: each step's name and the seconds
+     * until the next one (the last one's from the request), e.g. {@code validating 0.4, cloning 0.9, ...}. These
+     * are the figures {@code bench/deploy-bench.sh} prints.
+     */
+    private static String steps(JsonNode deployment, Instant since) {
+        List<String> out = new ArrayList<>();
+        Instant previous = null;
+        String previousStatus = null;
+        for (JsonNode event : deployment.path("history")) {
+            Instant at = Instant.parse(event.path("at").asText());
+            if (at.isBefore(since.minusSeconds(1))) {
+                continue;
+            }
+            if (previous != null) {
+                out.add(previousStatus + " " + seconds(Duration.between(previous, at)));
+            }
+            previous = at;
+            previousStatus = event.path("status").asText();
+        }
+        if (previousStatus != null) {
+            out.add(previousStatus + " (reached " + seconds(Duration.between(since, previous)) + " s after the request)");
+        }
+        return String.join(", ", out);
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(java.util.Locale.ROOT, "%.1f", d.toMillis() / 1000.0);
+    }
+
+    /** Seconds from {@code since} until the app answers {@code text} (it is expected to, or soon). */
+    private String firstAnswer(int port, String text, Instant since) throws InterruptedException {
+        assertThat(awaitAnswer(port, text)).as(text + " answers on 127.0.0.1:" + port).isTrue();
+        return seconds(Duration.between(since, Instant.now()));
     }
 
     private JsonNode run(String id) throws Exception {
@@ -313,6 +434,11 @@ class DeployIT {
         dirs.add(root);
         git(src, "init", "-q", "-b", "main");
         commit(src, "v1", published);
+        return serve(host, src, root);
+    }
+
+    /** Serves {@code src}, a repository with a commit, as a bare clone under {@code root}: its URL. */
+    private String serve(String host, Path src, Path root) throws Exception {
         git(root, "clone", "-q", "--bare", src.toString(), root.resolve("app.git").toString());
         git(src, "remote", "add", "origin", root.resolve("app.git").toString());
         int port;

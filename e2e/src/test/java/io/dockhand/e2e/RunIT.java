@@ -214,11 +214,17 @@ class RunIT {
             HttpResponse<String> answer = http.send(HttpRequest.newBuilder(cluster.store().resolve("/api/v1/runs/" + id))
                                                             .timeout(Duration.ofSeconds(10)).build(),
                                                     HttpResponse.BodyHandlers.ofString());
-            return answer.statusCode() == 200 ? Optional.of(JSON.readTree(answer.body())) : Optional.empty();
+            String body = answer.body();
+            lastAnswer = Instant.now() + ": " + answer.statusCode() + " " + body.substring(0, Math.min(400, body.length()));
+            return answer.statusCode() == 200 ? Optional.of(JSON.readTree(body)) : Optional.empty();
         } catch (IOException e) {
+            lastAnswer = Instant.now() + ": " + e;
             return Optional.empty(); // a replica being replaced: ask again
         }
     }
+
+    /** What the store last answered {@link #run} (status and body, or the exception), for failure messages. */
+    private volatile String lastAnswer = "nothing yet";
 
     private JsonNode runWithEnv(Cluster cluster, String name, String value) throws Exception {
         // With the token: environment values are shown only to its holders.
@@ -251,7 +257,8 @@ class RunIT {
             }
             Thread.sleep(250);
         }
-        fail("run " + id + " not " + state + " within " + timeout + ": " + last);
+        fail("run " + id + " not " + state + " within " + timeout + ": " + last + "; the store last answered at "
+             + lastAnswer + "\n" + cluster.serverSummary());
     }
 
     private JsonNode awaitFinal(Cluster cluster, String id, Duration timeout) throws InterruptedException {
@@ -267,7 +274,8 @@ class RunIT {
             }
             Thread.sleep(250);
         }
-        return fail("run " + id + " not final within " + timeout + ": " + last);
+        return fail("run " + id + " not final within " + timeout + ": " + last + "; the store last answered at "
+                    + lastAnswer + "\n" + cluster.serverSummary());
     }
 
     private String log(Cluster cluster, String id) throws Exception {

@@ -65,7 +65,7 @@ public final class AgentServer implements AutoCloseable {
                         ? settings.engineTimeout() : DRIVER_TIMEOUT;
                 driver = DockerDriver.connect(settings.dockerHost(), timeout, NodeWork.clusterOf(settings.token()));
                 work = NodeWork.start(workSettings, DeploySettings.create(config), settings.store(), settings.token(),
-                                      engine, driver, agentVersion());
+                                      engine, driver, agentVersion(), watch);
             }
             return new AgentServer(engine, watch, web, driver, work);
         } catch (RuntimeException e) {

@@ -16,6 +16,7 @@ import io.dockhand.agent.engine.ContainerNotFoundException;
 import io.dockhand.agent.engine.Engine;
 import io.dockhand.agent.engine.EngineUnavailableException;
 import io.dockhand.agent.engine.InvalidContainerReferenceException;
+import io.dockhand.agent.engine.RunningContainers;
 import io.dockhand.agent.engine.StatsSample;
 import io.dockhand.api.NodeFacts;
 
@@ -53,9 +54,11 @@ final class FakeEngine implements Engine {
     }
 
     @Override
-    public List<Attachment> attachments() {
+    public RunningContainers running() {
         answerOrFail();
-        return List.copyOf(attachments);
+        Map<String, Map<String, String>> labels = new java.util.HashMap<>();
+        containers.values().forEach(c -> labels.put(c.id(), c.labels()));
+        return new RunningContainers(attachments, labels);
     }
 
     @Override

@@ -107,7 +107,7 @@ public final class StoreServer implements AutoCloseable {
             runs.workSource(jobs);
             runs.onEnd(jobs);
             DeploymentRepository deployments = new DeploymentRepository(transactions, clock,
-                    StoreSettings.deployments(config.get("store")), runs);
+                    StoreSettings.deployments(config.get("store")), runs, nodes);
             runs.onChange(deployments);
             feed = new ChangeFeed(transactions, clock, work.downAfter(), Duration.ofMillis(
                     config.get("store.events.pollmillis").asLong().orElse(1000L)), Duration.ofSeconds(5));

@@ -22,13 +22,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Deployments (issue 13) against a real store and real git repositories (JGit's daemon in this JVM), the test
  * playing the agents: a worker that builds and pushes, a manager that serves and removes. What a deploy validates
  * before anything is built, how each step of the build, serve and remove runs becomes the deployment's status and
- * history, update (and the no-op), rollback, a failed build, a serve run whose manager goes silent, destroy.
+ * history, update (and the no-op), rollback, a failed build, a serve run whose manager goes silent, destroy; and a
+ * deployment's resource use, summed from what the live nodes' heartbeats say.
  */
 abstract class AbstractDeploymentsTest {
     static final String TOKEN = "deploy-token-for-tests";
     private static Path dir;
     private static StoreServer server;
     private static GitRepos git;
+    private static Map<String, String> storeConfig;
     static WorkClient work;
     static WorkClient anonymous;
 
@@ -42,6 +44,7 @@ abstract class AbstractDeploymentsTest {
         store.put("nodes.downafter", "30s");
         store.put("runs.lease", "6s");
         store.put("deployments.registry", "127.0.0.1:15000");
+        storeConfig = Map.copyOf(store);
         server = StoreServer.start(StoreServerExtension.config(store));
         Http http = new Http(server.port());
         work = new WorkClient(http, TOKEN);
@@ -316,5 +319,112 @@ abstract class AbstractDeploymentsTest {
         assertThat(again.get("attempt").asInt()).isEqualTo(2);
         assertThat(deployment(name).get("history").findValuesAsText("detail"))
                 .anyMatch(d -> d.contains("d-mgr-b") && d.contains("again"));
+    }
+
+    static String use(String name, int containers, double cpuPercent, long memoryBytes) {
+        return "{\"name\":\"" + name + "\",\"containers\":" + containers + ",\"cpuPercent\":" + cpuPercent
+                + ",\"memoryBytes\":" + memoryBytes + "}";
+    }
+
+    static void heartbeatWithUse(String node, String deploymentsJson) {
+        Http.Answer answer = work.heartbeat(node, null, "worker", deploymentsJson);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    }
+
+    static void assertUse(JsonNode d, double cpuPercent, long memoryBytes, int containers) {
+        assertThat(d.get("cpuPercent").asDouble()).as("cpuPercent of %s", d).isEqualTo(cpuPercent);
+        assertThat(d.get("memoryBytes").asLong()).as("memoryBytes of %s", d).isEqualTo(memoryBytes);
+        assertThat(d.get("measuredContainers").asInt()).as("measuredContainers of %s", d).isEqualTo(containers);
+    }
+
+    static void assertUseUnknown(JsonNode d) {
+        assertThat(d.has("cpuPercent") || d.has("memoryBytes") || d.has("measuredContainers")).as("use of %s", d)
+                .isFalse();
+    }
+
+    static JsonNode listed(WorkClient client, String name) {
+        Http.Answer answer = client.get("/api/v1/deployments");
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        for (JsonNode d : answer.json().get("items")) {
+            if (name.equals(d.get("name").asText())) {
+                return d;
+            }
+        }
+        throw new AssertionError(name + " is not listed: " + answer.body());
+    }
+
+    @Test
+    void aDeploymentsResourceUseIsSummedOverTheLiveNodesThatReportIt() throws Exception {
+        String name = unique("use");
+        String other = unique("use-other");
+        long mib = 1024 * 1024;
+        work.heartbeat("u-worker", null, "worker");
+        assertThat(deploy(app(name, port()), null).status()).isEqualTo(201);
+        assertUseUnknown(deployment(name));
+        assertUseUnknown(listed(work, name));
+
+        // two nodes run its replicas; another deployment's figures on one of them stay that deployment's
+        heartbeatWithUse("u-node1", "[" + use(name, 2, 12.5, 100 * mib) + "]");
+        heartbeatWithUse("u-node2", "[" + use(other, 1, 99.0, 7) + "," + use(name, 1, 3.25, 50 * mib) + "]");
+        assertUse(deployment(name), 15.75, 150 * mib, 3);
+        assertUse(listed(work, name), 15.75, 150 * mib, 3);
+        assertUse(listed(anonymous, name), 15.75, 150 * mib, 3);
+
+        // each heartbeat replaces its node's figures
+        heartbeatWithUse("u-node2", "[" + use(name, 1, 0.5, 60 * mib) + "]");
+        assertUse(deployment(name), 13.0, 160 * mib, 3);
+
+        // a heartbeat without the field (an older agent's) leaves that node's figures unknown: it counts for none
+        assertThat(work.heartbeat("u-node2", null, "worker").status()).isEqualTo(200);
+        assertUse(deployment(name), 12.5, 100 * mib, 2);
+
+        // once no live node reports it, its use is unknown again
+        heartbeatWithUse("u-node1", "[]");
+        assertUseUnknown(deployment(name));
+        assertUseUnknown(listed(work, name));
+
+        // a node that is down counts for nothing: read through a second replica, whose nodes are down after 2 s
+        heartbeatWithUse("u-node1", "[" + use(name, 1, 7.25, 10 * mib) + "]");
+        Map<String, String> strict = new HashMap<>(storeConfig);
+        strict.put("nodes.downafter", "2s");
+        try (StoreServer replica = StoreServer.start(StoreServerExtension.config(strict))) {
+            WorkClient reader = new WorkClient(new Http(replica.port()), TOKEN);
+            Http.Answer up = reader.get("/api/v1/deployments/" + name);
+            assertThat(up.status()).as(up.body()).isEqualTo(200);
+            assertUse(up.json(), 7.25, 10 * mib, 1);
+            Thread.sleep(2500);
+            assertThat(reader.get("/api/v1/nodes/u-node1").json().get("status").asText()).isEqualTo("down");
+            assertUseUnknown(reader.get("/api/v1/deployments/" + name).json());
+            assertUseUnknown(listed(reader, name));
+            // the same rows, read by the replica that still counts u-node1 as up
+            assertUse(deployment(name), 7.25, 10 * mib, 1);
+        }
+    }
+
+    @Test
+    void aHeartbeatWithMalformedDeploymentUseIsRefusedAndChangesNothing() throws Exception {
+        String name = unique("use-bad");
+        heartbeatWithUse("u-bad", "[" + use(name, 1, 4.0, 4096) + "]");
+        assertThat(deploy(app(name, port()), null).status()).isEqualTo(201);
+        assertUse(deployment(name), 4.0, 4096, 1);
+        assertProblem(work.heartbeat("u-bad", null, "worker", "[" + use(name, 1, -1, 4096) + "]"), 422,
+                      "invalid-body", name);
+        assertProblem(work.heartbeat("u-bad", null, "worker", "[" + use(name, -1, 1, 4096) + "]"), 422,
+                      "invalid-body", name);
+        assertProblem(work.heartbeat("u-bad", null, "worker", "[" + use(name, 1, 1, -4096) + "]"), 422,
+                      "invalid-body", name);
+        assertProblem(work.heartbeat("u-bad", null, "worker", "[" + use("Not_A_Name", 1, 1, 1) + "]"), 422,
+                      "invalid-body", "name");
+        assertProblem(work.heartbeat("u-bad", null, "worker", "[{\"containers\":1}]"), 422, "invalid-body", "name");
+        assertProblem(work.heartbeat("u-bad", null, "worker", "[" + use(name, 1, 1, 1) + "," + use(name, 1, 1, 1)
+                + "]"), 422, "invalid-body", "twice");
+        StringBuilder many = new StringBuilder("[");
+        for (int i = 0; i <= 1000; i++) {
+            many.append(i == 0 ? "" : ",").append(use("n" + i, 1, 1, 1));
+        }
+        assertProblem(work.heartbeat("u-bad", null, "worker", many.append(']').toString()), 422, "invalid-body",
+                      "1000");
+        // the refused heartbeats changed nothing: the node's last accepted figures stand
+        assertUse(deployment(name), 4.0, 4096, 1);
     }
 }

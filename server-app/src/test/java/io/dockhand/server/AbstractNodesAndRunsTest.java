@@ -655,7 +655,12 @@ abstract class AbstractNodesAndRunsTest {
         try {
             Future<Http.Answer> waiting = pool.submit(() -> work.claim("n-wait", "10s"));
             Thread.sleep(300);
-            String id = work.submit("?node=n-wait", WorkClient.context("wait")).json().get("id").asText();
+            // the node stays up (1 s here) only if it beats: the claims do not count, and a busy machine can take
+            // longer than that between the first beat and this submit (CI saw node-down)
+            work.heartbeat("n-wait", null);
+            Http.Answer submitted = work.submit("?node=n-wait", WorkClient.context("wait"));
+            assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+            String id = submitted.json().get("id").asText();
             Http.Answer claim = waiting.get();
             assertThat(claim.status()).isEqualTo(200);
             assertThat(claim.json().get("run").get("id").asText()).isEqualTo(id);

@@ -87,11 +87,12 @@ final class Browser implements AutoCloseable {
         return driver.findElements(By.cssSelector(css));
     }
 
-    /** The text of the element; read again when a re-render replaced the element meanwhile. */
-    String text(String css) {
+    /** Clicks the element; found again when a re-render (after a change notice) replaced it before the click. */
+    void click(String css) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return find(css).getText();
+                find(css).click();
+                return;
             } catch (StaleElementReferenceException e) {
                 if (attempt == 5) {
                     throw e;
@@ -100,12 +101,11 @@ final class Browser implements AutoCloseable {
         }
     }
 
-    /** Clicks the element; found again when a live re-render replaced it between finding and clicking. */
-    void click(String css) {
+    /** The text of the element; read again when a re-render replaced the element meanwhile. */
+    String text(String css) {
         for (int attempt = 1; ; attempt++) {
             try {
-                find(css).click();
-                return;
+                return find(css).getText();
             } catch (StaleElementReferenceException e) {
                 if (attempt == 5) {
                     throw e;

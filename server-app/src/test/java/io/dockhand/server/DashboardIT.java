@@ -182,9 +182,10 @@ class DashboardIT {
         assertThat(work.put("/api/v1/nodes/node-m", manager).status()).isEqualTo(200);
         browser.open(base + "/#/nodes");
         browser.ready();
-        WebElement row = browser.until(10, d -> d.findElements(By.xpath("//tr[td/a[text()='node-m']]")).stream()
-                .filter(r -> r.getText().contains("ready")).findFirst().orElse(null));
-        assertThat(row.getText()).contains("up", "s ago", "ready", "active", "manager");
+        // the row's text is read where it is found: a change notice may render the table again meanwhile
+        String row = browser.until(10, d -> d.findElements(By.xpath("//tr[td/a[text()='node-m']]")).stream()
+                .map(WebElement::getText).filter(text -> text.contains("ready")).findFirst().orElse(null));
+        assertThat(row).contains("up", "s ago", "ready", "active", "manager");
         browser.screenshot("nodes");
         browser.click("a[href='#/nodes/node-a']");
         browser.ready();
@@ -296,9 +297,10 @@ class DashboardIT {
     @Test
     @Order(6)
     void aDeploymentsStatusHistoryAndLogs() {
+        useOnNode("node-use", 12.34, 100 * 1024 * 1024);
         browser.open(base + "/#/deployments");
         browser.ready();
-        assertThat(browser.text("main table")).contains(deployment, "running");
+        assertThat(browser.text("main table")).contains(deployment, "running", "12.3%", "100 MiB");
         browser.screenshot("deployments");
         browser.click("a[href='#/deployments/" + deployment + "']");
         browser.ready();
@@ -307,7 +309,18 @@ class DashboardIT {
         assertThat(history).contains("requested", "building", "pushing", "starting", "running");
         browser.until(10, d -> browser.text("main").contains("Step 1/3 : FROM python"));
         assertThat(browser.all("button")).extracting(WebElement::getText).contains("Update", "Destroy");
+        assertThat(browser.text("#deployment-use")).isEqualTo("12.3% CPU, 100 MiB (1 container)");
         browser.screenshot("deployment");
+        // the use follows the heartbeats without a reload (the change feed notices it at most every 5 s)
+        useOnNode("node-use", 45.6, 200 * 1024 * 1024);
+        browser.until(15, d -> browser.text("#deployment-use").equals("45.6% CPU, 200 MiB (1 container)"));
+    }
+
+    /** A heartbeat of {@code node} saying that one replica of the deployment uses this much there. */
+    private static void useOnNode(String node, double cpuPercent, long memoryBytes) {
+        Http.Answer beat = work.heartbeat(node, null, "worker", "[{\"name\":\"" + deployment + "\",\"containers\":1,"
+                + "\"cpuPercent\":" + cpuPercent + ",\"memoryBytes\":" + memoryBytes + "}]");
+        assertThat(beat.status()).as(beat.body()).isEqualTo(200);
     }
 
     @Test

@@ -120,6 +120,27 @@ class EventsAndSeriesTest {
         }
     }
 
+    @Test
+    void aDeploymentsResourceUseIsNoticedAtMostEveryFiveSeconds() throws Exception {
+        assertThat(work.heartbeat("use-feed-node", null).status()).isEqualTo(200);
+        try (Stream stream = Stream.open(null)) {
+            stream.next("hello");
+            String use = "[{\"name\":\"feed-app\",\"containers\":1,\"cpuPercent\":%s,\"memoryBytes\":4096}]";
+            assertThat(work.heartbeat("use-feed-node", null, "worker", use.formatted("1.5")).status()).isEqualTo(200);
+            // (notices naming only the nodes of this class's other test, which go down meanwhile, are passed over)
+            assertThat(stream.nextNaming("deployments", Duration.ofSeconds(10))).isNotNull();
+            long noticed = System.nanoTime();
+            // the next heartbeats change the use again at once: one notice for them, five seconds after the first
+            assertThat(work.heartbeat("use-feed-node", null, "worker", use.formatted("2.5")).status()).isEqualTo(200);
+            assertThat(work.heartbeat("use-feed-node", null, "worker", use.formatted("3.5")).status()).isEqualTo(200);
+            assertThat(stream.nextNaming("deployments", Duration.ofSeconds(10))).isNotNull();
+            assertThat(Duration.ofNanos(System.nanoTime() - noticed)).isGreaterThanOrEqualTo(Duration.ofMillis(4800));
+            // a heartbeat that says the same again is no change
+            assertThat(work.heartbeat("use-feed-node", null, "worker", use.formatted("3.5")).status()).isEqualTo(200);
+            assertThat(stream.nextNaming("deployments", Duration.ofSeconds(6))).isNull();
+        }
+    }
+
     private record Event(String name, String id, String data) {
     }
 
@@ -177,6 +198,18 @@ class EventsAndSeriesTest {
             assertThat(event).as("an event '" + name + "' within 10 s").isNotNull();
             assertThat(event.name()).isEqualTo(name);
             return event;
+        }
+
+        /** The next change notice naming {@code topic} within {@code wait} (others are passed over), or null. */
+        Event nextNaming(String topic, Duration wait) throws InterruptedException {
+            long until = System.nanoTime() + wait.toNanos();
+            for (long left = wait.toNanos(); left > 0; left = until - System.nanoTime()) {
+                Event event = events.poll(left, TimeUnit.NANOSECONDS);
+                if (event != null && event.data().contains("\"" + topic + "\"")) {
+                    return event;
+                }
+            }
+            return null;
         }
 
         @Override

@@ -38,10 +38,19 @@ final class WorkClient {
 
     /** A heartbeat of a node whose agent runs on a swarm {@code role} (worker or manager). */
     Http.Answer heartbeat(String node, String leasesJson, String role) {
+        return heartbeat(node, leasesJson, role, null);
+    }
+
+    /**
+     * A heartbeat that says what the node's deployments' containers use ({@code deploymentsJson}, the
+     * {@code deployments} array; null leaves the field out, as an older agent does).
+     */
+    Http.Answer heartbeat(String node, String leasesJson, String role, String deploymentsJson) {
         String body = """
                 {"hostname":"%s-host","role":"%s","address":"10.0.0.9","cpus":4,"memoryBytes":8589934592,
                  "engineVersion":"28.0.1","agentVersion":"0.1.0","labels":{"zone":"a"},"containersRunning":3,
-                 "leases":%s}""".formatted(node, role, leasesJson == null ? "[]" : leasesJson);
+                 "leases":%s%s}""".formatted(node, role, leasesJson == null ? "[]" : leasesJson,
+                                              deploymentsJson == null ? "" : ",\"deployments\":" + deploymentsJson);
         return put(Http_NODES + node, body);
     }
 

@@ -9,18 +9,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /** Deployments for people: a table of them, and one in detail with its history. */
 public final class Deployments {
-    private static final List<String> HEADERS = List.of("NAME", "STATUS", "REPLICAS", "PORT", "REVISION", "COMMIT",
-                                                        "UPDATED");
+    private static final List<String> HEADERS = List.of("NAME", "STATUS", "REPLICAS", "CPU", "MEMORY", "PORT",
+                                                        "REVISION", "COMMIT", "UPDATED");
     private static final int STATUS = 1;
 
     private Deployments() {
     }
 
-    /** A table: name, status, replicas running/wanted, port, revision, commit (12), last change. */
+    /**
+     * A table: name, status, replicas running/wanted, CPU and memory use ({@code -} when unknown), port, revision,
+     * commit (12), last change.
+     */
     public static void table(JsonNode deployments, PrintWriter out, Colors colors) {
         Table table = new Table(HEADERS);
         for (JsonNode d : deployments) {
-            table.row(List.of(Runs.text(d, "name"), Runs.text(d, "status"), replicas(d),
+            table.row(List.of(Runs.text(d, "name"), Runs.text(d, "status"), replicas(d), cpu(d), memory(d),
                               Runs.text(d, "publishedPort"), Runs.text(d, "revision"), commit(d),
                               Runs.time(Runs.text(d, "updatedAt"))));
         }
@@ -49,11 +52,7 @@ public final class Deployments {
         if (d.hasNonNull("previousImage")) {
             fields.add(new String[] {"previous", Runs.text(d, "previousImage")});
         }
-        if (d.hasNonNull("cpuPercent") || d.hasNonNull("memoryBytes")) {
-            fields.add(new String[] {"usage", (d.hasNonNull("cpuPercent") ? String.format(Locale.ROOT, "cpu %.1f%%",
-                    d.get("cpuPercent").asDouble()) : "cpu ?") + ", mem "
-                    + (d.hasNonNull("memoryBytes") ? Records.bytes(d.get("memoryBytes").asLong()) : "?")});
-        }
+        fields.add(new String[] {"usage", usage(d)});
         fields.add(new String[] {"created", Runs.time(Runs.text(d, "createdAt"))});
         fields.add(new String[] {"updated", Runs.time(Runs.text(d, "updatedAt"))});
         int width = fields.stream().mapToInt(f -> f[0].length()).max().orElse(0);
@@ -78,6 +77,29 @@ public final class Deployments {
             steps.print(out, colors, (column, padded, value) -> column == 1 ? colors.state(padded, value) : padded);
         }
         out.flush();
+    }
+
+    /**
+     * What its replicas use, as the store sums the live nodes' figures: {@code cpu 12.5%, mem 96.0MiB (2 containers)},
+     * or why there is no figure.
+     */
+    public static String usage(JsonNode d) {
+        if (!d.hasNonNull("cpuPercent") && !d.hasNonNull("memoryBytes")) {
+            return "unknown (no live node reports a container of it)";
+        }
+        int measured = d.path("measuredContainers").asInt(-1);
+        return "cpu " + cpu(d) + ", mem " + memory(d) + (measured < 0 ? ""
+                : " (" + measured + (measured == 1 ? " container)" : " containers)"));
+    }
+
+    private static String cpu(JsonNode d) {
+        return d.hasNonNull("cpuPercent") ? String.format(Locale.ROOT, "%.1f%%", d.get("cpuPercent").asDouble())
+                : "-";
+    }
+
+    private static String memory(JsonNode d) {
+        return d.hasNonNull("memoryBytes") && d.get("memoryBytes").canConvertToLong()
+                ? Records.bytes(d.get("memoryBytes").asLong()) : "-";
     }
 
     /** {@code running/wanted}. */

@@ -49,7 +49,7 @@ public final class DockerEngine implements Engine {
     }
 
     @Override
-    public List<Attachment> attachments() {
+    public RunningContainers running() {
         return ask("list containers", () -> {
             List<Container> running = questions.listContainersCmd().exec();
             Network gatewayBridge;
@@ -58,7 +58,8 @@ public final class DockerEngine implements Engine {
             } catch (NotFoundException notInSwarm) {
                 gatewayBridge = null;
             }
-            return DockerModels.attachments(running, gatewayBridge);
+            return new RunningContainers(DockerModels.attachments(running, gatewayBridge),
+                                         DockerModels.labels(running));
         });
     }
 

@@ -53,6 +53,15 @@ final class DockerModels {
         return result;
     }
 
+    /** Each listed container's labels, by id. */
+    static Map<String, Map<String, String>> labels(List<Container> running) {
+        Map<String, Map<String, String>> labels = new LinkedHashMap<>();
+        for (Container container : running) {
+            labels.put(container.getId(), container.getLabels() == null ? Map.of() : Map.copyOf(container.getLabels()));
+        }
+        return labels;
+    }
+
     static ContainerInfo containerInfo(InspectContainerResponse c) {
         Map<String, String> networks = new LinkedHashMap<>();
         if (c.getNetworkSettings() != null && c.getNetworkSettings().getNetworks() != null) {

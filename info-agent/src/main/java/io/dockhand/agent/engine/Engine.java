@@ -12,10 +12,10 @@ import java.util.function.Consumer;
 public interface Engine extends AutoCloseable {
 
     /**
-     * The addresses of the running containers on this node, on all their networks, including the
-     * {@code docker_gwbridge} addresses of swarm tasks (which only that network's inspection shows).
+     * The running containers on this node: their addresses, on all their networks, including the
+     * {@code docker_gwbridge} addresses of swarm tasks (which only that network's inspection shows), and their labels.
      */
-    List<Attachment> attachments();
+    RunningContainers running();
 
     /**
      * One container's facts.

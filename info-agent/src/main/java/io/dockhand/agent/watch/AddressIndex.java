@@ -12,17 +12,19 @@ import java.util.stream.Collectors;
 
 import io.dockhand.agent.engine.Attachment;
 import io.dockhand.agent.engine.Engine;
+import io.dockhand.agent.engine.RunningContainers;
 
 /**
- * Which running container owns which address on this node. Lookups read an immutable snapshot; a refresh replaces
- * it. Refreshes asked for while one is running share that one's result, so a burst of unknown callers costs the
- * engine one listing.
+ * Which running container owns which address on this node, and each running container's labels. Lookups read an
+ * immutable snapshot; a refresh replaces it. Refreshes asked for while one is running share that one's result, so a
+ * burst of unknown callers costs the engine one listing.
  */
 final class AddressIndex {
 
     private final Engine engine;
     private final ReentrantLock refreshing = new ReentrantLock();
     private volatile Map<String, Attachment> byAddress = Map.of();
+    private volatile Map<String, Map<String, String>> labels = Map.of();
     private volatile boolean refreshed;
     private volatile long lastRefreshStarted;
 
@@ -45,7 +47,9 @@ final class AddressIndex {
                 return;
             }
             lastRefreshStarted = System.nanoTime();
-            byAddress = byAddress(engine.attachments());
+            RunningContainers running = engine.running();
+            byAddress = byAddress(running.attachments());
+            labels = running.labels();
             refreshed = true;
         } finally {
             refreshing.unlock();
@@ -82,7 +86,15 @@ final class AddressIndex {
         }
     }
 
+    /** The running containers: those with an address and those the listing showed (with no network, say). */
     Set<String> containerIds() {
-        return byAddress.values().stream().map(Attachment::containerId).collect(Collectors.toUnmodifiableSet());
+        Set<String> ids = byAddress.values().stream().map(Attachment::containerId).collect(Collectors.toSet());
+        ids.addAll(labels.keySet());
+        return Set.copyOf(ids);
+    }
+
+    /** Each running container's labels, by id, as last listed. */
+    Map<String, Map<String, String>> labels() {
+        return labels;
     }
 }

@@ -2,6 +2,8 @@ package io.dockhand.agent.watch;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -93,6 +95,31 @@ public final class EngineWatch implements AutoCloseable {
     /** The latest resource sample of a running container, if a recent one is at hand. */
     public Optional<StatsSample> usage(String containerId) {
         return usage.latest(containerId);
+    }
+
+    /**
+     * The running containers as the last refresh listed them, each with its labels and its latest resource sample
+     * (when a recent one is at hand); empty while the engine is not answering, when the last listing may no longer be
+     * the truth. It asks the engine nothing: the refreshes and the stats streams keep it current.
+     */
+    public Optional<List<ContainerUse>> running() {
+        if (!healthy) {
+            return Optional.empty();
+        }
+        List<ContainerUse> running = new ArrayList<>();
+        index.labels().forEach((id, labels) -> running.add(new ContainerUse(id, labels,
+                                                                            usage.latest(id).orElse(null))));
+        return Optional.of(running);
+    }
+
+    /**
+     * A running container with its labels and its latest resource sample.
+     *
+     * @param containerId full container id
+     * @param labels      its labels
+     * @param sample      its latest sample, null when no recent one is at hand
+     */
+    public record ContainerUse(String containerId, Map<String, String> labels, StatsSample sample) {
     }
 
     /**

@@ -25,7 +25,7 @@ final class DeployRemove extends DeployJob {
     protected void carryOut(LogShipper log) {
         ServiceDriver swarm = services();
         String name = deploy.service() != null && deploy.service().name() != null ? deploy.service().name()
-                : "dh-" + deploy.deployment();
+                : io.dockhand.api.ServiceSpec.serviceName(deploy.deployment());
         for (String service : List.of(name + "-gw", name)) {
             log.line("system", swarm.remove(service) ? "Removed service " + service + "."
                     : "No service " + service + " to remove.");

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.dockhand.agent.engine.Engine;
 import io.dockhand.agent.engine.NodeDescription;
@@ -22,7 +23,8 @@ import io.dockhand.api.NodeHeartbeat;
  * What the node is comes from the engine, which may be slow or away: a thread of its own asks it every
  * {@link #DESCRIBE_EVERY} (each call bounded by the engine's deadline, {@code agent.engine.timeout}) and the
  * heartbeats send the last description it got. A slow or failing engine call never holds a heartbeat back, so it
- * never costs the node the leases of its runs; only the very first heartbeat waits for a description.
+ * never costs the node the leases of its runs; only the very first heartbeat waits for a description. What the
+ * deployments' containers use comes the same way from what the engine watch already keeps ({@link DeploymentUses}).
  */
 final class Heartbeats implements Runnable {
 
@@ -34,6 +36,7 @@ final class Heartbeats implements Runnable {
     private final WorkContext work;
     private final Engine engine;
     private final String agentVersion;
+    private final Supplier<List<NodeHeartbeat.DeploymentUse>> deploymentUses;
     private volatile NodeDescription described;
     private String lastFailure;
     private String lastDescribeFailure;
@@ -51,10 +54,16 @@ final class Heartbeats implements Runnable {
         return Duration.ofMillis(Math.max(1000, Math.min(5000, millis)));
     }
 
-    Heartbeats(WorkContext work, Engine engine, String agentVersion) {
+    /**
+     * @param deploymentUses what the deployments' containers on the node use, from what the agent already keeps (it
+     *                       must not ask the engine); null when it cannot say
+     */
+    Heartbeats(WorkContext work, Engine engine, String agentVersion,
+               Supplier<List<NodeHeartbeat.DeploymentUse>> deploymentUses) {
         this.work = work;
         this.engine = engine;
         this.agentVersion = agentVersion;
+        this.deploymentUses = deploymentUses;
     }
 
     @Override
@@ -136,7 +145,7 @@ final class Heartbeats implements Runnable {
                 : node.swarmAddress() != null ? node.swarmAddress() : hostAddress();
         NodeHeartbeat heartbeat = new NodeHeartbeat(node.hostname(), node.swarmNodeId(), node.role(), address,
                 node.cpus(), node.memoryBytes(), node.engineVersion(), agentVersion, node.labels(),
-                node.containersRunning(), leases, node.swarmNodes());
+                node.containersRunning(), leases, node.swarmNodes(), deploymentUses.get());
         Instant sent = Instant.now();
         HeartbeatAnswer answer = work.store().heartbeat(work.node(), heartbeat, deadline(work.settings().heartbeat()));
         for (RunJob job : held) {

@@ -2,6 +2,7 @@ package io.dockhand.agent.work;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
@@ -10,7 +11,9 @@ import java.util.stream.Collectors;
 import io.dockhand.agent.engine.Engine;
 import io.dockhand.agent.engine.NodeDescription;
 import io.dockhand.agent.executor.TaskDriver;
+import io.dockhand.agent.watch.EngineWatch;
 import io.dockhand.api.Claim;
+import io.dockhand.api.NodeHeartbeat;
 import io.dockhand.web.ClusterToken;
 
 /**
@@ -28,7 +31,9 @@ public final class NodeWork implements AutoCloseable {
     private final TaskDriver driver;
     private final WorkClient store;
     private final String agentVersion;
+    private final String cluster;
     private volatile DeploySettings deploySettings = DeploySettings.DEFAULTS;
+    private volatile EngineWatch watch;
     private final Thread main;
     private volatile WorkContext work;
     private volatile Thread heartbeats;
@@ -42,6 +47,7 @@ public final class NodeWork implements AutoCloseable {
         this.engine = engine;
         this.driver = driver;
         this.agentVersion = agentVersion;
+        this.cluster = clusterOf(token);
         this.store = new WorkClient(storeUri, token, Duration.ofSeconds(10));
         this.main = Thread.ofPlatform().name("dockhand-work").daemon().unstarted(this::work);
     }
@@ -54,11 +60,15 @@ public final class NodeWork implements AutoCloseable {
         return work;
     }
 
-    /** Starts working, with these settings for deployments. */
+    /**
+     * Starts working, with these settings for deployments; its heartbeats say what the deployments' containers use,
+     * from what {@code watch} (which the caller starts and closes) keeps of the node's running containers.
+     */
     public static NodeWork start(WorkSettings settings, DeploySettings deploySettings, URI store, ClusterToken token,
-                                 Engine engine, TaskDriver driver, String agentVersion) {
+                                 Engine engine, TaskDriver driver, String agentVersion, EngineWatch watch) {
         NodeWork work = new NodeWork(settings, store, token, engine, driver, agentVersion);
         work.deploySettings = deploySettings;
+        work.watch = watch;
         work.main.start();
         return work;
     }
@@ -101,7 +111,8 @@ public final class NodeWork implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "Working as node " + node + " for " + settings + " (slots "
                 + settings.slots() + ")");
         w.deploySettings(deploySettings);
-        heartbeats = Thread.ofVirtual().name("dockhand-heartbeat").start(new Heartbeats(w, engine, agentVersion));
+        heartbeats = Thread.ofVirtual().name("dockhand-heartbeat").start(new Heartbeats(w, engine, agentVersion,
+                this::deploymentUses));
         Thread.ofVirtual().name("dockhand-destroyed-images").start(new DestroyedImages(w));
         if (!settle(w)) {
             return;
@@ -111,6 +122,12 @@ public final class NodeWork implements AutoCloseable {
             managedClaims = Thread.ofVirtual().name("dockhand-claim-managed").start(() -> claimManaged(w));
             claim(w);
         }
+    }
+
+    /** What the deployments' containers on this node use; null when the agent cannot say. */
+    private List<NodeHeartbeat.DeploymentUse> deploymentUses() {
+        EngineWatch w = watch;
+        return w == null ? null : DeploymentUses.of(w.running(), cluster).orElse(null);
     }
 
     /** The node's id: {@code agent.node}, else the swarm node id, else the host name; null once closed. */

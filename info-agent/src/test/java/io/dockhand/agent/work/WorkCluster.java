@@ -228,6 +228,17 @@ final class WorkCluster implements AutoCloseable {
                 .map(c -> c.getId() + " " + List.of(c.getNames()) + " " + c.getState()).toList();
     }
 
+    /** A request to the store with the cluster token, and a JSON body unless null. */
+    HttpResponse<String> send(String method, String path, String json) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(storeUri().resolve(path))
+                .header("Authorization", "Bearer " + token);
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return http.send(request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(storeUri().resolve(path)).GET().build(),
                          HttpResponse.BodyHandlers.ofString());

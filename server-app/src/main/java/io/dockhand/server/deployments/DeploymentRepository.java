@@ -15,6 +15,7 @@ import io.dockhand.api.Deployment;
 import io.dockhand.api.DeploymentEvent;
 import io.dockhand.api.DeploymentStatus;
 import io.dockhand.api.Manifest;
+import io.dockhand.api.NodeHeartbeat;
 import io.dockhand.api.Run;
 import io.dockhand.api.RunDeploy;
 import io.dockhand.api.RunState;
@@ -23,6 +24,7 @@ import io.dockhand.api.ServiceSpec;
 import io.dockhand.server.StoreSettings;
 import io.dockhand.server.db.Micros;
 import io.dockhand.server.db.Transactions;
+import io.dockhand.server.nodes.NodeRepository;
 import io.dockhand.server.runs.RunRepository;
 import io.dockhand.server.runs.Texts;
 import io.dockhand.web.Json;
@@ -47,13 +49,15 @@ public final class DeploymentRepository implements RunRepository.RunEnds {
     private final Clock clock;
     private final StoreSettings.Deployments settings;
     private final RunRepository runs;
+    private final NodeRepository nodes;
 
     public DeploymentRepository(Transactions transactions, Clock clock, StoreSettings.Deployments settings,
-                                RunRepository runs) {
+                                RunRepository runs, NodeRepository nodes) {
         this.transactions = transactions;
         this.clock = clock;
         this.settings = settings;
         this.runs = runs;
+        this.nodes = nodes;
     }
 
     long now() {
@@ -221,7 +225,7 @@ public final class DeploymentRepository implements RunRepository.RunEnds {
     private UUID queueServe(Connection c, Deployment d, String image, int revision, long now) throws SQLException {
         UUID id = UUID.randomUUID();
         Manifest.Config config = d.manifest().config();
-        ServiceSpec spec = new ServiceSpec("dh-" + d.name(), d.name(), revision, image, config.port(),
+        ServiceSpec spec = new ServiceSpec(ServiceSpec.serviceName(d.name()), d.name(), revision, image, config.port(),
                 config.publish(), settings.publish(), config.replicas(), config.env(), config.cpus(),
                 config.memoryBytes(), config.health(), settings.healthTimeout().toSeconds(), null, null);
         insertRun(c, id, "", "-", null, null, new RunDeploy(d.name(), "serve", repository(d.name()), null, null, spec,
@@ -530,7 +534,8 @@ public final class DeploymentRepository implements RunRepository.RunEnds {
             }
             Deployment next = new Deployment(d.name(), d.repo(), d.branch(), d.commit(), d.manifest(), d.status(),
                     null, null, d.revision() + 1, d.previousImage(), d.image(), d.replicasRunning(), d.replicasWanted(),
-                    d.publishedPort(), null, null, d.buildRunId(), d.serveRunId(), d.createdAt(), d.updatedAt(), null);
+                    d.publishedPort(), null, null, null, d.buildRunId(), d.serveRunId(), d.createdAt(), d.updatedAt(),
+                    null);
             UUID serve = queueServe(c, next, d.previousImage(), d.revision() + 1, now);
             if (d.serveRunId() != null) {
                 cancelRun(c, UUID.fromString(d.serveRunId()));
@@ -560,8 +565,8 @@ public final class DeploymentRepository implements RunRepository.RunEnds {
                     cancelRun(c, UUID.fromString(run));
                 }
             }
-            ServiceSpec spec = new ServiceSpec("dh-" + name, name, d.revision(), d.image(), 0, d.publishedPort(),
-                    settings.publish(), 0, Map.of(), 0, 0, null, 0, null, null);
+            ServiceSpec spec = new ServiceSpec(ServiceSpec.serviceName(name), name, d.revision(), d.image(), 0,
+                    d.publishedPort(), settings.publish(), 0, Map.of(), 0, 0, null, 0, null, null);
             insertRun(c, UUID.randomUUID(), "", "-", null, null, new RunDeploy(name, "remove", repository(name), null,
                     null, spec, List.of()), true, SERVE_ATTEMPTS, now);
             try (PreparedStatement update = c.prepareStatement("UPDATE deployments SET serve_run = NULL WHERE name"
@@ -591,6 +596,7 @@ public final class DeploymentRepository implements RunRepository.RunEnds {
 
     // ---- reads -------------------------------------------------------------------------------------------------
 
+    /** One deployment with its history and its resource use. */
     Optional<Deployment> one(String name) {
         return transactions.run(c -> {
             Optional<Row> row = find(c, name, false);
@@ -598,28 +604,33 @@ public final class DeploymentRepository implements RunRepository.RunEnds {
                 return Optional.<Deployment>empty();
             }
             Deployment d = row.get().deployment();
-            return Optional.of(withHistory(d, history(c, name)));
+            return Optional.of(with(d, nodes.deploymentUse(c).get(name), history(c, name)));
         });
     }
 
+    /** Every deployment with its resource use, by name. */
     List<Deployment> all() {
         return transactions.run(c -> {
+            Map<String, NodeHeartbeat.DeploymentUse> use = nodes.deploymentUse(c);
             List<Deployment> all = new ArrayList<>();
             try (PreparedStatement read = c.prepareStatement("SELECT " + COLUMNS + " FROM deployments ORDER BY name");
                  ResultSet rs = read.executeQuery()) {
                 while (rs.next()) {
-                    all.add(row(rs));
+                    Deployment d = row(rs);
+                    all.add(with(d, use.get(d.name()), null));
                 }
             }
             return all;
         });
     }
 
-    private static Deployment withHistory(Deployment d, List<DeploymentEvent> history) {
+    /** The deployment with its use summed over the live nodes (null: none reports it) and its history. */
+    private static Deployment with(Deployment d, NodeHeartbeat.DeploymentUse use, List<DeploymentEvent> history) {
         return new Deployment(d.name(), d.repo(), d.branch(), d.commit(), d.manifest(), d.status(), d.failedStep(),
                 d.reason(), d.revision(), d.image(), d.previousImage(), d.replicasRunning(), d.replicasWanted(),
-                d.publishedPort(), d.cpuPercent(), d.memoryBytes(), d.buildRunId(), d.serveRunId(), d.createdAt(),
-                d.updatedAt(), history);
+                d.publishedPort(), use == null ? null : use.cpuPercent(), use == null ? null : use.memoryBytes(),
+                use == null ? null : use.containers(), d.buildRunId(), d.serveRunId(), d.createdAt(), d.updatedAt(),
+                history);
     }
 
     private static List<DeploymentEvent> history(Connection c, String name) throws SQLException {
@@ -663,7 +674,7 @@ public final class DeploymentRepository implements RunRepository.RunEnds {
         return new Deployment(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), manifest,
                 DeploymentStatus.of(rs.getString(6)), rs.getString(7), rs.getString(8), rs.getInt(9), rs.getString(10),
                 rs.getString(11), rs.getInt(12), rs.getInt(13), noPort ? manifest.config().publish() : port, null, null,
-                build == null ? null : build.toString(), serve == null ? null : serve.toString(),
+                null, build == null ? null : build.toString(), serve == null ? null : serve.toString(),
                 RunRepository.instant(rs.getLong(17)), RunRepository.instant(rs.getLong(18)), null);
     }
 }

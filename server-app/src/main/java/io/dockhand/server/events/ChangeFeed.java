@@ -52,11 +52,14 @@ public final class ChangeFeed implements AutoCloseable {
     private volatile Snapshot last;
     private long recordsNoticedNanos;
     private boolean recordsPending;
+    private long useNoticedNanos;
+    private boolean usePending;
     private volatile boolean closed;
 
     /**
      * A feed polling every {@code every}; a node is down after {@code downAfter} without a heartbeat; records
-     * (which agents post all the time) are noticed at most once per {@code recordsEvery}.
+     * (which agents post all the time) and the deployments' resource use (which every heartbeat changes) are
+     * noticed at most once per {@code recordsEvery}.
      */
     public ChangeFeed(Transactions transactions, Clock clock, Duration downAfter, Duration every,
                       Duration recordsEvery) {
@@ -179,8 +182,12 @@ public final class ChangeFeed implements AutoCloseable {
         if (now.jobsChanged(before)) {
             topics.add("jobs");
         }
-        if (now.deploymentsChanged(before)) {
+        usePending |= now.deploymentUseChanged(before);
+        if (now.deploymentsChanged(before)
+                || usePending && System.nanoTime() - useNoticedNanos >= recordsEvery.toNanos()) {
             topics.add("deployments");
+            usePending = false;
+            useNoticedNanos = System.nanoTime();
         }
         recordsPending |= now.recordsChanged(before);
         if (recordsPending && System.nanoTime() - recordsNoticedNanos >= recordsEvery.toNanos()) {

@@ -13,7 +13,7 @@ import java.util.Map;
  * name what changed. Nothing here reads a whole large table.
  */
 record Snapshot(long runsSeq, long runEventsSeq, Map<String, String> unfinishedRuns, String nodes, String jobs,
-                long deploymentsUpdated, long deploymentEventsSeq, long recordsSeq) {
+                long deploymentsUpdated, long deploymentEventsSeq, String deploymentUse, long recordsSeq) {
 
     /** At most this many unfinished runs are compared one by one; past it a change of the maxima says "runs". */
     static final int MAX_UNFINISHED = 2000;
@@ -22,7 +22,7 @@ record Snapshot(long runsSeq, long runEventsSeq, Map<String, String> unfinishedR
         return new Snapshot(max(c, "SELECT MAX(seq) FROM runs"), max(c, "SELECT MAX(seq) FROM run_events"),
                 unfinished(c), nodes(c, upSinceUs), jobs(c),
                 max(c, "SELECT MAX(updated_us) FROM deployments"), max(c, "SELECT MAX(seq) FROM deployment_events"),
-                max(c, "SELECT MAX(seq) FROM records"));
+                deploymentUse(c, upSinceUs), max(c, "SELECT MAX(seq) FROM records"));
     }
 
     private static long max(Connection c, String sql) throws SQLException {
@@ -54,6 +54,21 @@ record Snapshot(long runsSeq, long runEventsSeq, Map<String, String> unfinishedR
                     for (int i = 1; i <= 7; i++) {
                         print.append(rs.getString(i)).append(i == 7 ? '\n' : ' ');
                     }
+                }
+            }
+        }
+        return print.toString();
+    }
+
+    /** What the live nodes' agents last said their deployments' containers use (a few hundred bytes a node). */
+    private static String deploymentUse(Connection c, long upSinceUs) throws SQLException {
+        StringBuilder print = new StringBuilder();
+        try (PreparedStatement read = c.prepareStatement("SELECT id, deployment_use FROM nodes"
+                + " WHERE last_heartbeat_us >= ? AND deployment_use IS NOT NULL ORDER BY id")) {
+            read.setLong(1, upSinceUs);
+            try (ResultSet rs = read.executeQuery()) {
+                while (rs.next()) {
+                    print.append(rs.getString(1)).append(' ').append(rs.getString(2)).append('\n');
                 }
             }
         }
@@ -104,6 +119,11 @@ record Snapshot(long runsSeq, long runEventsSeq, Map<String, String> unfinishedR
 
     boolean deploymentsChanged(Snapshot before) {
         return deploymentsUpdated != before.deploymentsUpdated || deploymentEventsSeq != before.deploymentEventsSeq;
+    }
+
+    /** Whether a deployment's resource use may have changed (it does with nearly every heartbeat). */
+    boolean deploymentUseChanged(Snapshot before) {
+        return !deploymentUse.equals(before.deploymentUse);
     }
 
     boolean recordsChanged(Snapshot before) {

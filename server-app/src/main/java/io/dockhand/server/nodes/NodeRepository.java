@@ -46,20 +46,22 @@ public final class NodeRepository {
     public void upsert(Connection c, String id, NodeHeartbeat beat) throws SQLException {
         long now = Micros.of(clock.instant());
         String set = "hostname = ?, swarm_node_id = ?, role = ?, address = ?, cpus = ?, memory_bytes = ?,"
-                + " engine_version = ?, agent_version = ?, labels = ?, containers_running = ?, last_heartbeat_us = ?";
+                + " engine_version = ?, agent_version = ?, labels = ?, containers_running = ?, last_heartbeat_us = ?,"
+                + " deployment_use = ?";
         int updated;
         try (PreparedStatement update = c.prepareStatement("UPDATE nodes SET " + set + " WHERE id = ?")) {
             bind(update, beat, now);
-            update.setString(12, id);
+            update.setString(13, id);
             updated = update.executeUpdate();
         }
         if (updated == 0) {
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO nodes (hostname, swarm_node_id, role,"
                     + " address, cpus, memory_bytes, engine_version, agent_version, labels, containers_running,"
-                    + " last_heartbeat_us, id, registered_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " last_heartbeat_us, deployment_use, id, registered_us)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 bind(insert, beat, now);
-                insert.setString(12, id);
-                insert.setLong(13, now);
+                insert.setString(13, id);
+                insert.setLong(14, now);
                 insert.executeUpdate();
             }
         }
@@ -103,12 +105,7 @@ public final class NodeRepository {
         }
         s.setString(7, cut(beat.engineVersion(), 128));
         s.setString(8, cut(beat.agentVersion(), 128));
-        String labels;
-        try {
-            labels = beat.labels() == null ? null : Json.MAPPER.writeValueAsString(beat.labels());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        String labels = beat.labels() == null ? null : json(beat.labels());
         if (labels != null && labels.length() > MAX_LABELS) {
             throw new ProblemException(422, "invalid-body", "Unprocessable content", "labels take " + labels.length()
                     + " characters as JSON; at most " + MAX_LABELS + ".");
@@ -116,6 +113,15 @@ public final class NodeRepository {
         s.setString(9, labels);
         setInt(s, 10, beat.containersRunning());
         s.setLong(11, now);
+        s.setString(12, beat.deployments() == null ? null : json(beat.deployments()));
+    }
+
+    private static String json(Object value) {
+        try {
+            return Json.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void setInt(PreparedStatement s, int index, Integer value) throws SQLException {
@@ -128,6 +134,39 @@ public final class NodeRepository {
 
     /** The labels column's size, in characters of JSON. */
     static final int MAX_LABELS = 100_000;
+
+    /**
+     * What each deployment's containers use, summed over the nodes that are up (by their agents' latest heartbeats),
+     * by deployment name; a deployment no live node reports is absent (unknown). CPU is rounded to hundredths.
+     */
+    public Map<String, NodeHeartbeat.DeploymentUse> deploymentUse(Connection c) throws SQLException {
+        long upSince = Micros.of(clock.instant()) - downAfter.toNanos() / 1000;
+        Map<String, NodeHeartbeat.DeploymentUse> sums = new HashMap<>();
+        try (PreparedStatement read = c.prepareStatement("SELECT deployment_use FROM nodes WHERE last_heartbeat_us >= ?"
+                + " AND deployment_use IS NOT NULL")) {
+            read.setLong(1, upSince);
+            try (ResultSet rs = read.executeQuery()) {
+                while (rs.next()) {
+                    for (NodeHeartbeat.DeploymentUse use : uses(rs.getString(1))) {
+                        sums.merge(use.name(), use, (a, b) -> new NodeHeartbeat.DeploymentUse(a.name(),
+                                a.containers() + b.containers(), a.cpuPercent() + b.cpuPercent(),
+                                a.memoryBytes() + b.memoryBytes()));
+                    }
+                }
+            }
+        }
+        sums.replaceAll((name, use) -> new NodeHeartbeat.DeploymentUse(name, use.containers(),
+                Math.round(use.cpuPercent() * 100) / 100.0, use.memoryBytes()));
+        return sums;
+    }
+
+    private static List<NodeHeartbeat.DeploymentUse> uses(String json) {
+        try {
+            return Json.MAPPER.readValue(json, new TypeReference<List<NodeHeartbeat.DeploymentUse>>() { });
+        } catch (JsonProcessingException e) {
+            return List.of();
+        }
+    }
 
     private static String cut(String text, int max) {
         return text == null || text.length() <= max ? text : text.substring(0, max);

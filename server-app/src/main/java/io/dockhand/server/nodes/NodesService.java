@@ -27,6 +27,10 @@ public final class NodesService implements Routes.Resource {
     /** A node id. */
     public static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     private static final long MAX_HEARTBEAT = 1024 * 1024;
+    /** At most this many deployments in one heartbeat: their JSON fits the node's {@code deployment_use} column. */
+    static final int MAX_DEPLOYMENTS = 1000;
+    /** A deployment's name, as {@code DeploymentsService} admits it. */
+    private static final Pattern DEPLOYMENT = Pattern.compile("[a-z0-9][a-z0-9-]{0,40}");
 
     private final NodeRepository nodes;
     private final RunRepository runs;
@@ -74,6 +78,7 @@ public final class NodesService implements Routes.Resource {
         if (leases.size() > 10_000 || (beat.swarmNodes() != null && beat.swarmNodes().size() > 10_000)) {
             throw JsonBodies.invalid("A heartbeat names at most 10000 leases and 10000 swarm nodes.");
         }
+        checkDeployments(beat.deployments());
         HeartbeatAnswer answer = transactions.run(c -> {
             nodes.upsert(c, id, beat);
             List<HeartbeatAnswer.Stop> stop = runs.extend(c, id, leases, lease);
@@ -81,6 +86,31 @@ public final class NodesService implements Routes.Resource {
             return new HeartbeatAnswer(node, lease.toSeconds(), stop);
         });
         io.dockhand.server.runs.RunsService.sendJson(res, 200, io.dockhand.server.runs.RunsService.json(answer));
+    }
+
+    /** A heartbeat's deployments' use: at most {@value #MAX_DEPLOYMENTS}, each named once, figures not negative. */
+    static void checkDeployments(List<NodeHeartbeat.DeploymentUse> deployments) {
+        if (deployments == null) {
+            return;
+        }
+        if (deployments.size() > MAX_DEPLOYMENTS) {
+            throw JsonBodies.invalid("A heartbeat reports at most " + MAX_DEPLOYMENTS + " deployments.");
+        }
+        java.util.Set<String> named = new java.util.HashSet<>();
+        for (NodeHeartbeat.DeploymentUse use : deployments) {
+            if (use == null || use.name() == null || !DEPLOYMENT.matcher(use.name()).matches()) {
+                throw JsonBodies.invalid("Each of deployments needs the name of a deployment (lowercase letters,"
+                        + " digits and '-', at most 41).");
+            }
+            if (!named.add(use.name())) {
+                throw JsonBodies.invalid("deployments names '" + use.name() + "' twice.");
+            }
+            if (use.containers() < 0 || use.memoryBytes() < 0 || !(use.cpuPercent() >= 0)
+                    || Double.isInfinite(use.cpuPercent())) {
+                throw JsonBodies.invalid("The use of deployment '" + use.name() + "' must be counted in figures of"
+                        + " 0 or more.");
+            }
+        }
     }
 
     private void list(ServerRequest req, ServerResponse res) {

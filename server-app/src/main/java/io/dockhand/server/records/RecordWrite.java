@@ -86,26 +86,18 @@ final class RecordWrite {
     }
 
     private static void moveLatest(Connection c, NewRecord record, long seq, long observedMicros) throws SQLException {
-        try (PreparedStatement update = c.prepareStatement(
-                "UPDATE containers SET record_seq = ?, observed_us = ?, node = ?, image = ? WHERE container_id = ? "
-                        + "AND (observed_us < ? OR (observed_us = ? AND record_seq < ?))")) {
-            update.setLong(1, seq);
-            update.setLong(2, observedMicros);
-            update.setString(3, record.node());
-            update.setString(4, record.image());
-            update.setString(5, record.containerId());
-            update.setLong(6, observedMicros);
-            update.setLong(7, observedMicros);
-            update.setLong(8, seq);
-            if (update.executeUpdate() > 0) {
-                return;
-            }
+        if (moveIfNewer(c, record, seq, observedMicros)) {
+            return;
         }
         try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM containers WHERE container_id = ?")) {
             exists.setString(1, record.containerId());
             try (ResultSet rs = exists.executeQuery()) {
                 if (rs.next()) {
-                    return; // a newer observation of this container is already the latest
+                    // The row may have been committed by a racing first record after the update above took its
+                    // snapshot (READ COMMITTED: each statement sees what was committed before it began), so it is
+                    // not known to be newer: the conditional update decides again, on the row as it is now.
+                    moveIfNewer(c, record, seq, observedMicros);
+                    return;
                 }
             }
         }
@@ -117,6 +109,24 @@ final class RecordWrite {
             insert.setString(4, record.node());
             insert.setString(5, record.image());
             insert.executeUpdate();
+        }
+    }
+
+    /** Points the container's latest at this record if it is newer than the one pointed at: whether it moved. */
+    private static boolean moveIfNewer(Connection c, NewRecord record, long seq, long observedMicros)
+            throws SQLException {
+        try (PreparedStatement update = c.prepareStatement(
+                "UPDATE containers SET record_seq = ?, observed_us = ?, node = ?, image = ? WHERE container_id = ? "
+                        + "AND (observed_us < ? OR (observed_us = ? AND record_seq < ?))")) {
+            update.setLong(1, seq);
+            update.setLong(2, observedMicros);
+            update.setString(3, record.node());
+            update.setString(4, record.image());
+            update.setString(5, record.containerId());
+            update.setLong(6, observedMicros);
+            update.setLong(7, observedMicros);
+            update.setLong(8, seq);
+            return update.executeUpdate() > 0;
         }
     }
 }
