@@ -137,19 +137,62 @@ export function confirmAction(text, label = 'Confirm') {
 }
 
 /**
- * The tab's one live stream of change notices. {@code onNotice} gets each notice ({topics, runs, resync});
- * after a reconnect the stream replays what was missed (Last-Event-ID) or sends a resync notice. When the
- * browser gives up on the stream (an error status), it is opened again after a pause, from the last id.
+ * Calls {@code start} now and whenever the page comes back on view, {@code stop} whenever it leaves view: hidden (a
+ * background tab, a minimised window), left (pagehide; a page kept in the back/forward cache would otherwise hold
+ * its connections for a minute or more) or frozen. A browser opens at most six HTTP/1.1 connections to one host:
+ * a long-lived stream held by every dashboard tab, or by every page left behind after a reload, soon took them all
+ * and the page on view stalled, its requests waiting for a connection. Returns a function that ends it (and stops).
+ */
+export function whileOnView(start, stop) {
+  let on = false;
+  let left = false;
+  let frozen = false;
+  const update = () => {
+    const wanted = document.visibilityState === 'visible' && !left && !frozen;
+    if (wanted !== on) {
+      on = wanted;
+      if (on) start(); else stop();
+    }
+  };
+  const listeners = [
+    [document, 'visibilitychange', update],
+    [window, 'pagehide', () => { left = true; update(); }],
+    [window, 'pageshow', () => { left = false; update(); }],
+    [document, 'freeze', () => { frozen = true; update(); }],
+    [document, 'resume', () => { frozen = false; update(); }],
+  ];
+  listeners.forEach(([target, type, fn]) => target.addEventListener(type, fn));
+  update();
+  return () => {
+    listeners.forEach(([target, type, fn]) => target.removeEventListener(type, fn));
+    if (on) {
+      on = false;
+      stop();
+    }
+  };
+}
+
+/**
+ * The tab's live stream of change notices, held while the page is on view ({@link whileOnView}): {@code onNotice}
+ * gets each notice ({topics, runs, resync}; {reconnected} when the page should read everything again). Opened
+ * again (on view again, or after an error status, after a pause), it resumes from the last notice's id: the store
+ * replays what was missed, or sends a resync notice when it no longer has it.
  */
 export function live(onNotice) {
   const indicator = document.getElementById('live');
   let source = null;
+  let retry = null;
   let lastId = null;
   let pause = 1000;
   let wasDown = false;
+  // a page loaded out of view read its data before it had a stream: back on view, without an id to resume from,
+  // it reads everything again
+  let catchUp = document.visibilityState !== 'visible';
   const open = () => {
-    source = new EventSource('/api/v1/events' + (lastId ? '?lastEventId=' + encodeURIComponent(lastId) : ''));
-    source.addEventListener('open', () => {
+    retry = null;
+    const mine = new EventSource('/api/v1/events' + (lastId ? '?lastEventId=' + encodeURIComponent(lastId) : ''));
+    source = mine;
+    mine.addEventListener('open', () => {
       indicator.textContent = 'live';
       indicator.classList.add('on');
       reachable(true);
@@ -158,22 +201,31 @@ export function live(onNotice) {
       wasDown = false;
     });
     const handle = (e) => { lastId = e.lastEventId || lastId; };
-    source.addEventListener('hello', handle);
-    source.addEventListener('change', (e) => {
+    mine.addEventListener('hello', handle);
+    mine.addEventListener('change', (e) => {
       handle(e);
       try { onNotice(JSON.parse(e.data)); } catch (err) { console.error(err); }
     });
-    source.addEventListener('error', () => {
+    mine.addEventListener('error', () => {
+      if (source !== mine) return; // stopped
       indicator.textContent = 'reconnecting…';
       indicator.classList.remove('on');
       wasDown = true;
       reachable(false, 'live updates interrupted');
-      if (source.readyState === EventSource.CLOSED) {
-        setTimeout(open, pause);
+      if (mine.readyState === EventSource.CLOSED) {
+        retry = setTimeout(open, pause);
         pause = Math.min(pause * 2, 15000);
       }
     });
   };
-  open();
-  return () => source && source.close();
+  whileOnView(() => {
+    if (catchUp && !lastId) onNotice({ topics: [], runs: [], resync: false, reconnected: true });
+    catchUp = true;
+    open();
+  }, () => {
+    clearTimeout(retry);
+    retry = null;
+    if (source) source.close();
+    source = null;
+  });
 }

@@ -1,5 +1,5 @@
-// The dashboard's shell: a hash router over the pages, the tab's one live stream, and the refresh of the page on
-// view when a notice names what it shows. Nothing here polls the store.
+// The dashboard's shell: a hash router over the pages, the live stream, and the refresh of the page on view when a
+// notice names what it shows. Nothing here polls the store.
 import { live, reachable } from './api.js';
 import { h, fill, errorBox } from './ui.js';
 import * as overview from './page-overview.js';
@@ -76,29 +76,40 @@ async function route() {
 }
 
 let pending = null;
+let refreshing = false;
 let queued = { topics: new Set(), runs: new Set(), all: false };
 
 function onNotice(notice) {
   if (notice.resync || notice.reconnected) queued.all = true;
   (notice.topics || []).forEach((t) => queued.topics.add(t));
   (notice.runs || []).forEach((r) => queued.runs.add(r));
-  if (pending) return;
-  // notices arrive at most once a second; a short delay merges the ones of a burst
-  pending = setTimeout(async () => {
-    pending = null;
-    const batch = queued;
-    queued = { topics: new Set(), runs: new Set(), all: false };
-    const page = current;
-    if (!page || !page.refresh) return;
-    const wanted = page.topics || [];
-    if (batch.all || wanted.some((t) => batch.topics.has(t))) {
-      try {
-        await page.refresh(batch);
-      } catch (e) {
-        console.warn('refresh failed', e);
-      }
-    }
-  }, 100);
+  schedule();
+}
+
+// Notices arrive at most once a second; a short delay merges the ones of a burst. One refresh at a time: what
+// arrives during a refresh waits for it and is merged, so a slow store never sees refreshes pile up.
+function schedule() {
+  if (pending || refreshing) return;
+  pending = setTimeout(refresh, 100);
+}
+
+async function refresh() {
+  pending = null;
+  const batch = queued;
+  queued = { topics: new Set(), runs: new Set(), all: false };
+  const page = current;
+  if (!page || !page.refresh) return;
+  const wanted = page.topics || [];
+  if (!batch.all && !wanted.some((t) => batch.topics.has(t))) return;
+  refreshing = true;
+  try {
+    await page.refresh(batch);
+  } catch (e) {
+    console.warn('refresh failed', e);
+  } finally {
+    refreshing = false;
+  }
+  if (queued.all || queued.topics.size) schedule();
 }
 
 window.addEventListener('hashchange', () => { route(); main.focus({ preventScroll: true }); });

@@ -1,7 +1,9 @@
 // A run's log, followed live over the runs API's Server-Sent Events: each event's id is the end offset, so a
 // reconnect (the browser's own, with Last-Event-ID, or ours after an error status, with ?offset=) resumes exactly
-// where the page is: no gap, no repeat.
+// where the page is: no gap, no repeat. Like the live stream it is held only while the page is on view
+// (whileOnView): back on view, it resumes from its offset.
 import { h } from './ui.js';
+import { whileOnView } from './api.js';
 
 const MAX_CHARS = 2 * 1024 * 1024;
 
@@ -16,14 +18,17 @@ export function followLog(id, { onEnd } = {}) {
   let closed = false;
   let chars = 0;
   let pause = 1000;
+  let retry = null;
   const open = () => {
+    retry = null;
     if (closed) return;
-    source = new EventSource(`/api/v1/runs/${encodeURIComponent(id)}/logs?offset=${offset}`);
-    source.addEventListener('open', () => {
+    const mine = new EventSource(`/api/v1/runs/${encodeURIComponent(id)}/logs?offset=${offset}`);
+    source = mine;
+    mine.addEventListener('open', () => {
       status.textContent = 'Following the log.';
       pause = 1000;
     });
-    source.addEventListener('log', (e) => {
+    mine.addEventListener('log', (e) => {
       const entry = JSON.parse(e.data);
       if (entry.end <= offset) return; // already shown (a replay after a reconnect)
       const stick = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
@@ -39,26 +44,35 @@ export function followLog(id, { onEnd } = {}) {
       pre.dataset.offset = String(offset);
       if (stick) pre.scrollTop = pre.scrollHeight;
     });
-    source.addEventListener('end', (e) => {
+    mine.addEventListener('end', (e) => {
       closed = true;
-      source.close();
+      mine.close();
+      source = null;
+      if (leave) leave();
       const run = JSON.parse(e.data);
       status.textContent = `The run is ${run.state}; the whole log is shown.`;
       pre.dataset.ended = 'true';
       if (onEnd) onEnd(run);
     });
-    source.addEventListener('error', () => {
-      if (closed) return;
+    mine.addEventListener('error', () => {
+      if (closed || source !== mine) return;
       status.textContent = 'The log stream was interrupted; resuming from byte ' + offset + '…';
-      if (source.readyState === EventSource.CLOSED) {
-        setTimeout(open, pause);
+      if (mine.readyState === EventSource.CLOSED) {
+        retry = setTimeout(open, pause);
         pause = Math.min(pause * 2, 15000);
       }
     });
   };
-  open();
+  const stop = () => {
+    clearTimeout(retry);
+    retry = null;
+    if (source) source.close();
+    source = null;
+  };
+  let leave = null;
+  leave = whileOnView(open, stop);
   return {
     element: box,
-    close() { closed = true; if (source) source.close(); },
+    close() { closed = true; if (leave) leave(); stop(); },
   };
 }

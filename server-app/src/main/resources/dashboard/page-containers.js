@@ -105,6 +105,7 @@ export async function one(main, [id], params) {
     charts.dataset.points = String(series.t.length);
     charts.dataset.records = String(series.records);
     window.__dockhand.timings.chart = performance.now() - started;
+    window.__dockhand.timings.chartDrawnAt = performance.now(); // since navigation start
   };
   try {
     await Promise.all([loadHead(), loadChart(), recs.show()]);

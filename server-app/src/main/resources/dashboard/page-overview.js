@@ -3,14 +3,28 @@ import { get } from './api.js';
 import { h, fill, table, state, card, short, ago, errorBox } from './ui.js';
 import { usePerNode, gauge, cores, mem, countBy, countsText } from './common.js';
 
+// What the overview reads, and which of it a notice's topic makes it read again (a node's runs are counted on it).
+const READS = {
+  nodes: '/api/v1/nodes', containers: '/api/v1/containers?limit=1000', runs: '/api/v1/runs?limit=200',
+  failed: '/api/v1/runs?state=failed&limit=5', lost: '/api/v1/runs?state=lost&limit=5', jobs: '/api/v1/jobs',
+  deployments: '/api/v1/deployments',
+};
+const AGAIN = {
+  nodes: ['nodes'], records: ['containers'], runs: ['nodes', 'runs', 'failed', 'lost'], jobs: ['jobs'],
+  deployments: ['deployments'],
+};
+
 export async function render(main) {
   const body = h('div', { id: 'overview' });
   fill(main, h('h1', {}, 'Overview'), body);
-  const load = async () => {
-    const [nodes, containers, runs, failed, lost, jobs, deployments] = await Promise.all([
-      get('/api/v1/nodes'), get('/api/v1/containers?limit=1000'), get('/api/v1/runs?limit=200'),
-      get('/api/v1/runs?state=failed&limit=5'), get('/api/v1/runs?state=lost&limit=5'), get('/api/v1/jobs'),
-      get('/api/v1/deployments')]);
+  const read = {};
+  // everything the first time (and until all of it was read once) and after a resync; then what the notices name
+  const load = async (batch) => {
+    const all = !batch || batch.all || Object.keys(READS).some((name) => !(name in read));
+    const names = all ? Object.keys(READS) : [...new Set([...batch.topics].flatMap((t) => AGAIN[t] || []))];
+    const answers = await Promise.all(names.map((name) => get(READS[name])));
+    names.forEach((name, i) => { read[name] = answers[i]; });
+    const { nodes, containers, runs, failed, lost, jobs, deployments } = read;
     const use = usePerNode(containers.items);
     const up = nodes.items.filter((n) => n.status === 'up').length;
     const inProgress = nodes.items.reduce((s, n) => s + n.runsInProgress, 0);

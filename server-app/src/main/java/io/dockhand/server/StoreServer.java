@@ -119,7 +119,7 @@ public final class StoreServer implements AutoCloseable {
                     .register(new DeploymentsService(deployments, new GitDeploySources(), nodes, runsService, auth,
                                                      signals))
                     .register(new SeriesService(transactions, clock))
-                    .register(new EventsService(feed))
+                    .register(new EventsService(feed, web.meters()))
                     .register(new DashboardService())
                     // the listener's limit must let a context of the largest size through; routes check their own
                     .minPayloadSize(work.maxContextBytes() + 1024 * 1024);

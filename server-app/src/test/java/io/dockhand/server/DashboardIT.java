@@ -4,9 +4,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.dockhand.server.databases.Directories;
 import io.dockhand.server.deployments.GitRepos;
@@ -24,6 +28,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -195,7 +200,7 @@ class DashboardIT {
         browser.ready();
         assertThat(browser.text("main table")).contains("web-1", "db-1");
         browser.screenshot("containers");
-        browser.find("a[href='#/containers/" + CONTAINER + "']").click();
+        browser.click("a[href='#/containers/" + CONTAINER + "']");
         browser.ready();
         WebElement charts = browser.find("#charts");
         assertThat(charts.getAttribute("data-records")).isEqualTo(Integer.toString(RECORDS));
@@ -335,8 +340,74 @@ class DashboardIT {
         browser.screenshot("records");
     }
 
+    /**
+     * A browser opens at most six HTTP/1.1 connections to one host. A stream per tab, or the stream of a reloaded
+     * page kept in the back/forward cache (Chromium held it for about a minute), took them all: the next page's
+     * requests waited, and the page stalled.
+     */
     @Test
     @Order(8)
+    void reloadsAndManyTabsLeaveConnectionsForThePagesRequests() throws Exception {
+        try (Browser many = Browser.start(1280, 1000)) {
+            for (int i = 0; i < 8; i++) {
+                many.open(base + "/?reload=" + i);
+                many.until(10, d -> !d.findElements(By.cssSelector("main[data-ready]")).isEmpty());
+                many.until(10, d -> "live".equals(many.text("#live")));
+            }
+            List<String> tabs = new ArrayList<>(List.of(many.driver().getWindowHandle()));
+            for (int i = 0; i < 8; i++) {
+                many.driver().switchTo().newWindow(WindowType.TAB);
+                tabs.add(many.driver().getWindowHandle());
+                many.open(base + "/");
+                many.until(10, d -> !d.findElements(By.cssSelector("main[data-ready]")).isEmpty());
+                many.until(10, d -> "live".equals(many.text("#live")));
+            }
+            assertThat(work.heartbeat("node-tabs", null, "worker").status()).isEqualTo(200);
+            for (String tab : tabs) { // every tab hears of the change
+                many.driver().switchTo().window(tab);
+                many.until(10, d -> many.text("#overview").contains("node-tabs"));
+            }
+        }
+    }
+
+    /** Only the tab on view holds a stream: a hidden tab lets go of it, and so does a page left. */
+    @Test
+    @Order(9)
+    void onlyTheTabOnViewHoldsAStreamAndNoneOnceLeft() throws Exception {
+        browser.open("about:blank"); // the other tests' browser: no dashboard but the one below
+        try (Browser tabs = Browser.start(1280, 1000)) {
+            tabs.open(base + "/");
+            tabs.ready();
+            for (int i = 0; i < 3; i++) {
+                tabs.driver().switchTo().newWindow(WindowType.TAB);
+                tabs.open(base + "/#/nodes");
+                tabs.ready();
+                tabs.until(10, d -> "live".equals(tabs.text("#live")));
+            }
+            // the store sees a stream's end at its second keep-alive after it (every 5 s)
+            assertThat(awaitSubscribers(1)).as("open event streams, 4 tabs, 1 on view").isEqualTo(1);
+            tabs.open("about:blank");
+            assertThat(awaitSubscribers(0)).as("open event streams, no dashboard open").isZero();
+        }
+    }
+
+    private static int awaitSubscribers(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (subscribers() != n && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
+        return subscribers();
+    }
+
+    private static int subscribers() {
+        Matcher open = Pattern.compile("(?m)^dockhand_events_subscribers (\\S+)$")
+                .matcher(work.http.get("/observe/metrics").body());
+        assertThat(open.find()).isTrue();
+        return (int) Double.parseDouble(open.group(1));
+    }
+
+    @Test
+    @Order(10)
     void aPhoneSizedWindowKeepsThePageUsable() throws Exception {
         try (Browser phone = Browser.start(390, 844)) {
             phone.open(base + "/#/runs/" + runId);
@@ -356,7 +427,7 @@ class DashboardIT {
     }
 
     @Test
-    @Order(9)
+    @Order(11)
     void aBannerSaysSoWhenTheControlPlaneDoesNotAnswer() {
         browser.open(base + "/");
         browser.ready();

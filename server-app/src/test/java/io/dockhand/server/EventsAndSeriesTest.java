@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.dockhand.server.databases.Directories;
 
@@ -103,6 +105,18 @@ class EventsAndSeriesTest {
         }
         try (Stream stream = Stream.open("someone-else.7")) {
             assertThat(stream.next("change").data()).contains("\"resync\":true").contains("\"records\"");
+        }
+    }
+
+    @Test
+    void theOpenStreamsAreCountedInTheMetrics() throws Exception {
+        try (Stream stream = Stream.open(null)) {
+            stream.next("hello");
+            String metrics = work.http.get("/observe/metrics").body();
+            Matcher open = Pattern.compile("(?m)^dockhand_events_subscribers (\\S+)$").matcher(metrics);
+            assertThat(open.find()).as(metrics).isTrue();
+            // streams of other tests may not have ended yet: the server sees a closed one at its next write
+            assertThat(Double.parseDouble(open.group(1))).isGreaterThanOrEqualTo(1);
         }
     }
 

@@ -16,18 +16,30 @@ import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
 /**
  * {@code GET /api/v1/events}: the {@link ChangeFeed}'s notices as Server-Sent Events ({@code event: change}, data
- * {@code {"topics":[...],"runs":[...],"resync":false}}), a keep-alive comment every 15 s. A browser's
+ * {@code {"topics":[...],"runs":[...],"resync":false}}), a keep-alive comment every 5 s. A browser's
  * {@code EventSource} reconnects by itself with {@code Last-Event-ID}: the notices it missed follow, or one resync
- * notice naming every topic when this replica no longer has them. Reading needs no token.
+ * notice naming every topic when this replica no longer has them. Reading needs no token. The number of open
+ * streams is the gauge {@code dockhand_events_subscribers}.
  */
 public final class EventsService implements Routes.Resource {
-    private static final long KEEP_ALIVE_MILLIS = 15_000;
+    /**
+     * A stream whose browser has gone is seen only when a write fails: the first write after the end still goes
+     * into the socket, the second fails. With one every 5 s, the stream of a dashboard gone (a virtual thread, a
+     * connection) lasts about 10 s at most.
+     */
+    private static final long KEEP_ALIVE_MILLIS = 5_000;
     private final ChangeFeed feed;
 
-    public EventsService(ChangeFeed feed) {
+    public EventsService(ChangeFeed feed, MeterRegistry meters) {
         this.feed = feed;
+        Gauge.builder("dockhand.events.subscribers", feed, ChangeFeed::subscribers)
+                .description("Open streams of GET /api/v1/events (a dashboard tab holds one while on view)")
+                .register(meters);
     }
 
     @Override
