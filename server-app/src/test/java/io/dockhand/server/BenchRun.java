@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.dockhand.server.databases.Directories;
+import io.dockhand.web.browser.Browser;
 
 /**
  * What a benchmark run makes — a temporary directory, the store as its own process, browsers with their profiles,

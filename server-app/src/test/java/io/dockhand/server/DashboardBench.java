@@ -11,6 +11,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.dockhand.web.browser.Browser;
+
 import org.openqa.selenium.By;
 
 import static io.dockhand.server.DashboardSeed.container;

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 
 import io.dockhand.server.databases.Directories;
 import io.dockhand.server.deployments.GitRepos;
+import io.dockhand.web.browser.Browser;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
@@ -308,7 +309,9 @@ class DashboardIT {
         String history = browser.text("#deployment-history");
         assertThat(history).contains("requested", "building", "pushing", "starting", "running");
         browser.until(10, d -> browser.text("main").contains("Step 1/3 : FROM python"));
-        assertThat(browser.all("button")).extracting(WebElement::getText).contains("Update", "Destroy");
+        // read where found: a change notice may render the page again between finding a button and reading it
+        assertThat(browser.until(10, d -> d.findElements(By.cssSelector("button")).stream().map(WebElement::getText)
+                .toList())).contains("Update", "Destroy");
         assertThat(browser.text("#deployment-use")).isEqualTo("12.3% CPU, 100 MiB (1 container)");
         browser.screenshot("deployment");
         // the use follows the heartbeats without a reload (the change feed notices it at most every 5 s)

@@ -1,14 +1,13 @@
-package io.dockhand.server;
+package io.dockhand.web.browser;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
-
-import io.dockhand.server.databases.Directories;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -24,10 +23,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Headless Chromium (Debian's {@code chromium} and {@code chromium-driver}) driven by Selenium, with a fresh profile
- * directory that {@link #close()} deletes with the browser; screenshots go to {@code target/screenshots}.
+ * directory that {@link #close()} deletes with the browser; screenshots go to {@code target/screenshots} of the
+ * module under test. Shared by the store's browser tests and the end-to-end dashboard test.
  */
-final class Browser implements AutoCloseable {
-    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+public final class Browser implements AutoCloseable {
+    public static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private final ChromeDriver driver;
     private final Path profile;
 
@@ -37,7 +37,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** A browser in a window of {@code width}×{@code height}. */
-    static Browser start(int width, int height) throws IOException {
+    public static Browser start(int width, int height) throws IOException {
         Path profile = Files.createTempDirectory("dockhand-chromium");
         try {
             ChromeOptions options = new ChromeOptions();
@@ -54,41 +54,41 @@ final class Browser implements AutoCloseable {
             driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
             return new Browser(driver, profile);
         } catch (RuntimeException e) {
-            Directories.deleteTree(profile);
+            deleteTree(profile);
             throw e;
         }
     }
 
-    WebDriver driver() {
+    public WebDriver driver() {
         return driver;
     }
 
-    void open(String url) {
+    public void open(String url) {
         driver.get(url);
     }
 
     /** Waits until the condition holds (not null, not false), up to {@code seconds}. */
-    <T> T until(int seconds, Function<WebDriver, T> condition) {
+    public <T> T until(int seconds, Function<WebDriver, T> condition) {
         return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(25))
                 .ignoring(StaleElementReferenceException.class)
                 .until(condition);
     }
 
     /** Waits for the page on view to have rendered (the router marks {@code main}). */
-    void ready() {
+    public void ready() {
         until(20, d -> !d.findElements(By.cssSelector("main[data-ready]")).isEmpty());
     }
 
-    WebElement find(String css) {
+    public WebElement find(String css) {
         return driver.findElement(By.cssSelector(css));
     }
 
-    List<WebElement> all(String css) {
+    public List<WebElement> all(String css) {
         return driver.findElements(By.cssSelector(css));
     }
 
     /** Clicks the element; found again when a re-render (after a change notice) replaced it before the click. */
-    void click(String css) {
+    public void click(String css) {
         for (int attempt = 1; ; attempt++) {
             try {
                 find(css).click();
@@ -102,7 +102,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** The text of the element; read again when a re-render replaced the element meanwhile. */
-    String text(String css) {
+    public String text(String css) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return find(css).getText();
@@ -114,12 +114,12 @@ final class Browser implements AutoCloseable {
         }
     }
 
-    Object script(String js, Object... args) {
+    public Object script(String js, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(js, args);
     }
 
     /** Saves a screenshot as {@code target/screenshots/<name>.png}; its path. */
-    Path screenshot(String name) {
+    public Path screenshot(String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
             Path file = SCREENSHOTS.resolve(name + ".png");
@@ -135,7 +135,18 @@ final class Browser implements AutoCloseable {
         try {
             driver.quit();
         } finally {
-            Directories.deleteTree(profile);
+            deleteTree(profile);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 }
