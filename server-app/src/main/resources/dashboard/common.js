@@ -9,12 +9,13 @@ export function usePerNode(containers) {
   const use = new Map();
   const now = Date.now();
   for (const c of containers) {
-    if (!c.node || now - new Date(c.observedAt).getTime() > FRESH_MS) continue;
-    const u = use.get(c.node) || { cpu: 0, memory: 0, containers: 0 };
+    const node = recordNode(c);
+    if (!node || now - new Date(c.observedAt).getTime() > FRESH_MS) continue;
+    const u = use.get(node) || { cpu: 0, memory: 0, containers: 0 };
     u.cpu += (c.cpuPercent || 0) / 100;
     u.memory += c.memoryBytes || 0;
     u.containers += 1;
-    use.set(c.node, u);
+    use.set(node, u);
   }
   return use;
 }
@@ -25,6 +26,24 @@ export function gauge(used, capacity, fmt, what) {
   const label = `${fmt(used)} of ${fmt(capacity)}`;
   return h('span', {}, h('meter', { min: '0', max: String(capacity), value: String(Math.min(used, capacity)),
     high: String(capacity * 0.8), 'aria-label': `${what}: ${label}` }), ' ', label);
+}
+
+/**
+ * The id of the node a record comes from, as the nodes API names it: the swarm node id in a swarm ({@code nodeId}),
+ * else the host name ({@code node}).
+ */
+export const recordNode = (c) => c.nodeId || c.node;
+
+/** A link to the node a record comes from, showing its host name. */
+export function recordNodeLink(c) {
+  const node = recordNode(c);
+  return node ? h('a', { href: '#/nodes/' + encodeURIComponent(node) }, c.node || node) : '–';
+}
+
+/** A node's link (its id, as the API and the CLI name it) and, when it differs, its hostname beside it. */
+export function nodeLink(n) {
+  return [h('a', { href: '#/nodes/' + encodeURIComponent(n.id) }, n.id),
+    n.hostname && n.hostname !== n.id ? h('span', { class: 'muted' }, ' ' + n.hostname) : null];
 }
 
 export const cores = (v) => (Math.round(v * 100) / 100) + ' cores';

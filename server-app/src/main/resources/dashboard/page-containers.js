@@ -3,6 +3,7 @@
 import { get, query } from './api.js';
 import { h, fill, table, state, short, ago, time, bytes, facts, errorBox } from './ui.js';
 import { drawSeries } from './chart.js';
+import { recordNodeLink } from './common.js';
 
 const RANGES = [['1h', 3600], ['24h', 86400], ['7d', 7 * 86400], ['30d', 30 * 86400]];
 
@@ -46,7 +47,7 @@ export async function list(main, args, params) {
       { title: 'Container', cell: (c) => h('a', { href: '#/containers/' + c.containerId }, c.name || short(c.containerId)) },
       { title: 'Id', cell: (c) => short(c.containerId) },
       { title: 'Image', cell: (c) => c.image },
-      { title: 'Node', cell: (c) => (c.node ? h('a', { href: '#/nodes/' + encodeURIComponent(c.node) }, c.node) : '–') },
+      { title: 'Node', cell: recordNodeLink },
       { title: 'State', cell: (c) => state(c.state) },
       { title: 'CPU', cell: (c) => (c.cpuPercent == null ? '–' : c.cpuPercent.toFixed(1) + '%') },
       { title: 'Memory', cell: (c) => bytes(c.memoryBytes) },
@@ -83,7 +84,7 @@ export async function one(main, [id], params) {
     if (!c) { fill(head, h('p', { class: 'muted' }, 'No records for this container.')); return; }
     fill(head, facts([
       ['Name', c.name], ['Id', c.containerId], ['Image', c.image],
-      ['Node', c.node ? h('a', { href: '#/nodes/' + encodeURIComponent(c.node) }, c.node) : '–'],
+      ['Node', recordNodeLink(c)],
       ['State', state(c.state)], ['Last record', `${ago(c.observedAt)} (${time(c.observedAt)})`],
       ['CPU now', c.cpuPercent == null ? '–' : c.cpuPercent.toFixed(1) + '%'],
       ['Memory now', bytes(c.memoryBytes) + (c.memoryLimitBytes ? ' of ' + bytes(c.memoryLimitBytes) : '')],

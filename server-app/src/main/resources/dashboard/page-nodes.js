@@ -1,7 +1,7 @@
 // Every node: its agent's heartbeat and swarm's own view side by side; one node's containers and work.
 import { get } from './api.js';
 import { h, fill, table, state, short, ago, time, bytes, facts, errorBox } from './ui.js';
-import { usePerNode, gauge, cores, mem } from './common.js';
+import { usePerNode, gauge, cores, mem, nodeLink } from './common.js';
 
 export async function list(main) {
   const body = h('div');
@@ -10,7 +10,7 @@ export async function list(main) {
     const [nodes, containers] = await Promise.all([get('/api/v1/nodes'), get('/api/v1/containers?limit=1000')]);
     const use = usePerNode(containers.items);
     fill(body, table([
-      { title: 'Node', cell: (n) => h('a', { href: '#/nodes/' + encodeURIComponent(n.id) }, n.id) },
+      { title: 'Node', cell: nodeLink },
       { title: 'Agent', cell: (n) => state(n.status) },
       { title: 'Last heartbeat', cell: (n) => h('span', { title: time(n.lastHeartbeat) }, ago(n.lastHeartbeat)) },
       { title: 'Swarm state', cell: (n) => (n.swarm ? state(n.swarm.state) : h('span', { class: 'muted' }, 'not reported')) },
@@ -34,8 +34,9 @@ export async function one(main, [id]) {
   fill(main, h('h1', {}, 'Node ', id), head, h('h2', {}, 'Containers'), cont, h('h2', {}, 'Runs and tasks'), work);
   const load = async () => {
     const q = encodeURIComponent(id);
-    const [n, containers, runs] = await Promise.all([get('/api/v1/nodes/' + q),
-      get('/api/v1/containers?limit=200&node=' + q), get('/api/v1/runs?limit=50&node=' + q)]);
+    const [n, runs] = await Promise.all([get('/api/v1/nodes/' + q), get('/api/v1/runs?limit=50&node=' + q)]);
+    // records name their node by host name (node) and swarm node id (nodeId); the API filters by the host name
+    const containers = await get('/api/v1/containers?limit=200&node=' + encodeURIComponent(n.hostname || n.id));
     const u = usePerNode(containers.items).get(n.id) || { cpu: 0, memory: 0 };
     fill(head, facts([
       ['Agent', h('span', {}, state(n.status), ' last heartbeat ', ago(n.lastHeartbeat), ' (', time(n.lastHeartbeat), ')')],

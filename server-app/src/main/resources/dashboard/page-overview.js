@@ -1,7 +1,7 @@
 // The cluster at a glance: nodes up and down with capacity and use, counts, and the latest failures.
 import { get } from './api.js';
 import { h, fill, table, state, card, short, ago, errorBox } from './ui.js';
-import { usePerNode, gauge, cores, mem, countBy, countsText } from './common.js';
+import { usePerNode, gauge, cores, mem, nodeLink, countBy, countsText } from './common.js';
 
 // What the overview reads, and which of it a notice's topic makes it read again (a node's runs are counted on it).
 const READS = {
@@ -51,7 +51,7 @@ export async function render(main) {
         card('Deployments', String(deps.filter((d) => d.status !== 'destroyed').length), countsText(countBy(deps, (d) => d.status)))),
       h('h2', {}, 'Nodes'),
       table([
-        { title: 'Node', cell: (n) => h('a', { href: '#/nodes/' + encodeURIComponent(n.id) }, n.id) },
+        { title: 'Node', cell: nodeLink },
         { title: 'Status', cell: (n) => state(n.status) },
         { title: 'CPU use', cell: (n) => gauge((use.get(n.id) || {}).cpu || 0, n.cpus, cores, 'CPU') },
         { title: 'Memory use', cell: (n) => gauge((use.get(n.id) || {}).memory || 0, n.memoryBytes, mem, 'Memory') },

@@ -146,10 +146,12 @@ class DashboardIT {
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     }
 
+    /** A record as an agent in a swarm writes it: the node's host name and its swarm node id, the nodes API's id. */
     private static void postRecord(String id, String name, String node, double cpu, long memory, Instant at) {
         Http.Answer answer = work.http.postJson("/api/v1/records", """
-                {"containerId":"%s","name":"%s","image":"nginx:1.27","node":"%s","state":"running",
-                 "cpuPercent":%s,"memoryBytes":%d,"observedAt":"%s"}""".formatted(id, name, node, cpu, memory, at));
+                {"containerId":"%s","name":"%s","image":"nginx:1.27","node":"%s-host","nodeId":"%s","state":"running",
+                 "cpuPercent":%s,"memoryBytes":%d,"observedAt":"%s"}""".formatted(id, name, node, node, cpu, memory,
+                                                                                   at));
         assertThat(answer.status()).as(answer.body()).isEqualTo(201);
     }
 
@@ -331,9 +333,9 @@ class DashboardIT {
     void recordsAreSearchedWithTheApisFiltersAndPaged() {
         browser.open(base + "/#/records");
         browser.ready();
-        browser.find("#r-node").sendKeys("node-a");
+        browser.find("#r-node").sendKeys("node-a-host");
         browser.find("main form button[type='submit']").click();
-        browser.until(10, d -> d.getCurrentUrl().contains("node=node-a"));
+        browser.until(10, d -> d.getCurrentUrl().contains("node=node-a-host"));
         browser.ready();
         assertThat(browser.all("main table tbody tr")).hasSize(50);
         assertThat(browser.text("main table")).contains("web-1").doesNotContain("db-1");
