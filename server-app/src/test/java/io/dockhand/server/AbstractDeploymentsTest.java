@@ -163,6 +163,8 @@ abstract class AbstractDeploymentsTest {
         assertProblem(anonymous.postJson("/api/v1/deployments", "{\"repo\":\"" + repo + "\"}"), 401,
                       "token-required", "token");
         assertProblem(deploy(repo, "Not_A_Name"), 422, "invalid-body", "name");
+        // its gateway service is dh-NAME-gw: a deployment named NAME-gw would take that service's name
+        assertProblem(deploy(repo, name + "-gw"), 422, "invalid-body", "not ending in '-gw'");
         assertProblem(work.get("/api/v1/deployments/" + name), 404, "deployment-not-found", name);
     }
 

@@ -36,7 +36,14 @@ import io.helidon.webserver.http.ServerResponse;
  */
 public final class DeploymentsService implements Routes.Resource {
     /** A deployment's name: it names a swarm service ({@code dh-<name>}) and a registry repository. */
-    static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,40}");
+    /**
+     * A deployment's name: an app name ({@link ManifestParser#NAME}) that does not end in {@code -gw}, the suffix of
+     * the gateway service that publishes a deployment's port here ({@code dh-web}'s is {@code dh-web-gw}, which a
+     * deployment named {@code web-gw} would otherwise take).
+     */
+    static final Pattern NAME = Pattern.compile("(?!.*-gw$)" + ManifestParser.NAME.pattern());
+    private static final String NAME_RULE = "1 to 41 lowercase letters, digits or '-', starting with a letter or"
+            + " digit and not ending in '-gw' (the suffix of its gateway service)";
     private static final long MAX_BODY = 64 * 1024;
     private static final long MAX_OBSERVATION = 1024 * 1024;
 
@@ -71,7 +78,8 @@ public final class DeploymentsService implements Routes.Resource {
 
     private static String name(ServerRequest req) {
         String name = req.path().pathParameters().get("name");
-        if (!NAME.matcher(name).matches()) {
+        // any app name: one deployed before the '-gw' rule can still be read and destroyed
+        if (!ManifestParser.NAME.matcher(name).matches()) {
             throw DeploymentRepository.notFound(name);
         }
         return name;
@@ -96,15 +104,15 @@ public final class DeploymentsService implements Routes.Resource {
         text("repo", ask.repo(), 2048);
         text("branch", ask.branch(), 256);
         if (ask.name() != null && !NAME.matcher(ask.name()).matches()) {
-            throw JsonBodies.invalid("name must be 1 to 41 lowercase letters, digits or '-', starting with a letter"
-                    + " or digit, not '" + RunsService.printable(ask.name()) + "'.");
+            throw JsonBodies.invalid("name must be " + NAME_RULE + ", not '" + RunsService.printable(ask.name())
+                    + "'.");
         }
         DeploymentRepository.Source source = source(ask.repo(), ask.branch());
         String name = ask.name() != null ? ask.name() : source.manifest().app().name();
         if (!NAME.matcher(name).matches()) {
             throw new ProblemException(422, "manifest-invalid", "Invalid manifest", source.manifest().file()
-                    + ": [app] name '" + RunsService.printable(name) + "' cannot name a deployment (lowercase letters,"
-                    + " digits and '-'); deploy with --name.");
+                    + ": [app] name '" + RunsService.printable(name) + "' cannot name a deployment (" + NAME_RULE
+                    + "); deploy with --name.");
         }
         deployments.checkFree(name, source); // refused for its name or port before asking for a node
         Deployment created = deployments.create(name, source, buildNode());
