@@ -22,12 +22,8 @@ public record DeploySettings(String network, String gatewayImage, Duration clean
 
     /** Reads the settings from the root of the agent's configuration. */
     public static DeploySettings create(Config config) {
-        return new DeploySettings(text(config, "agent.network"), text(config, "agent.gateway.image"),
-                config.get("agent.deployments.clean").asString().filter(s -> !s.isBlank())
-                        .map(io.dockhand.api.Durations::parse).orElse(Duration.ofMinutes(1)));
-    }
-
-    private static String text(Config config, String key) {
-        return config.get(key).asString().map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
+        return new DeploySettings(WorkSettings.text(config, "agent.network"),
+                                  WorkSettings.text(config, "agent.gateway.image"),
+                                  WorkSettings.duration(config, "agent.deployments.clean", Duration.ofMinutes(1)));
     }
 }

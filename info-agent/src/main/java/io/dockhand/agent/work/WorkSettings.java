@@ -100,11 +100,13 @@ public record WorkSettings(String node, String address, Duration heartbeat, bool
         }
     }
 
-    private static String text(Config config, String key) {
+    /** The key's value stripped, null when absent or blank. */
+    static String text(Config config, String key) {
         return config.get(key).asString().map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
     }
 
-    private static Duration duration(Config config, String key, Duration fallback) {
+    /** The key's duration ({@link Durations#parse}), {@code fallback} when absent; a bad one names the key. */
+    static Duration duration(Config config, String key, Duration fallback) {
         try {
             return config.get(key).asString().filter(s -> !s.isBlank()).map(Durations::parse).orElse(fallback);
         } catch (IllegalArgumentException e) {
