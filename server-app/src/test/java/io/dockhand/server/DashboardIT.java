@@ -312,8 +312,9 @@ class DashboardIT {
         assertThat(history).contains("requested", "building", "pushing", "starting", "running");
         browser.until(10, d -> browser.text("main").contains("Step 1/3 : FROM python"));
         // read where found: a change notice may render the page again between finding a button and reading it
-        assertThat(browser.until(10, d -> d.findElements(By.cssSelector("button")).stream().map(WebElement::getText)
-                .toList())).contains("Update", "Destroy");
+        List<String> buttons = browser.until(10, d -> d.findElements(By.cssSelector("button")).stream()
+                .map(WebElement::getText).toList());
+        assertThat(buttons).contains("Update", "Destroy");
         assertThat(browser.text("#deployment-use")).isEqualTo("12.3% CPU, 100 MiB (1 container)");
         browser.screenshot("deployment");
         // the use follows the heartbeats without a reload (the change feed notices it at most every 5 s)
