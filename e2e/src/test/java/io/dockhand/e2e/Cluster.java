@@ -311,6 +311,20 @@ final class Cluster implements AutoCloseable {
     }
 
     /**
+     * Runs the client ({@code dockhand ARGS}) in a container on the stack's network, as a user on a node would: this
+     * run's agent found, the cluster token mounted as the secret file, {@code dir} as its read-only working folder.
+     */
+    Docker.Result client(Path dir, Duration limit, String... args) {
+        List<String> command = new ArrayList<>(List.of("run", "--rm", "--label", testLabel(), "--network", network(),
+                                                       "--volume", dir + ":/work:ro", "--workdir", "/work"));
+        command.addAll(agentOptions());
+        command.addAll(tokenOptions());
+        command.add(image("client"));
+        command.addAll(List.of(args));
+        return Docker.run(limit, Map.of(), command.toArray(String[]::new));
+    }
+
+    /**
      * Waits until every service runs all its tasks, the store answers through the gateway and the registry
      * through the registry-gateway.
      */

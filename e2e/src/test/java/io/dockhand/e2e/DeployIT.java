@@ -45,18 +45,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DeployIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DEPLOY_LIMIT = Duration.ofMinutes(8);
-    private final List<Path> dirs = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-    private Process daemon;
+    private GitServer git;
     private Cluster cluster;
 
     @AfterEach
-    void stopGitAndRemoveWhatIsLeft() throws Exception {
-        if (daemon != null) {
-            daemon.descendants().forEach(ProcessHandle::destroyForcibly);
-            daemon.destroyForcibly();
-            daemon.waitFor(10, TimeUnit.SECONDS);
-        }
+    void removeWhatIsLeftAndStopGit() throws Exception {
         if (cluster != null) {
             // A test that failed midway leaves the app's services, which would keep the stack's network.
             for (String service : Docker.lines(Docker.ok("service", "ls", "-q", "--filter",
@@ -64,12 +58,8 @@ class DeployIT {
                 Docker.run("service", "rm", service);
             }
         }
-        for (Path dir : dirs) {
-            try (var files = Files.walk(dir)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+        if (git != null) {
+            git.close();
         }
     }
 
@@ -78,17 +68,15 @@ class DeployIT {
     void deploysUpdatesWithoutAFailedRequestRollsBackAndDestroysAPythonApp(Cluster cluster) throws Exception {
         this.cluster = cluster;
         cluster.awaitReady(Duration.ofMinutes(3));
-        String host = Docker.ok("network", "inspect", "docker_gwbridge", "--format",
-                                "{{range .IPAM.Config}}{{if .Gateway}}{{.Gateway}} {{end}}{{end}}").split("\\s+")[0];
-        assertThat(host).as("docker_gwbridge's gateway address").isNotEmpty();
+        git = GitServer.start();
         String name = "e2e-" + UUID.randomUUID().toString().substring(0, 6);
         int published;
         try (ServerSocket free = new ServerSocket(0)) {
             published = free.getLocalPort();
         }
-        Path src = Files.createTempDirectory("dockhand-e2e-app");
-        dirs.add(src);
-        String repo = serveRepository(host, src, published);
+        Path src = git.folder("dockhand-e2e-app");
+        commit(src, "v1", published);
+        String repo = git.serve(src, "app");
 
         // deploy
         Instant asked = Instant.now();
@@ -247,15 +235,13 @@ class DeployIT {
     void deploysAStaticSiteAndDestroysItLeavingNothing(Cluster cluster) throws Exception {
         this.cluster = cluster;
         cluster.awaitReady(Duration.ofMinutes(3));
-        String host = Docker.ok("network", "inspect", "docker_gwbridge", "--format",
-                                "{{range .IPAM.Config}}{{if .Gateway}}{{.Gateway}} {{end}}{{end}}").split("\\s+")[0];
+        git = GitServer.start();
         String name = "e2e-site-" + UUID.randomUUID().toString().substring(0, 6);
         int published;
         try (ServerSocket free = new ServerSocket(0)) {
             published = free.getLocalPort();
         }
-        Path src = Files.createTempDirectory("dockhand-e2e-site");
-        dirs.add(src);
+        Path src = git.folder("dockhand-e2e-site");
         Files.writeString(src.resolve("dockhand.toml"), """
                 [app]
                 name = "site"
@@ -271,12 +257,8 @@ class DeployIT {
         Files.writeString(src.resolve("index.html"), "<h1>hello from " + name + "</h1>\n");
         Files.createDirectories(src.resolve("css"));
         Files.writeString(src.resolve("css/site.css"), "h1 { color: teal; }\n");
-        git(src, "init", "-q", "-b", "main");
-        git(src, "add", ".");
-        git(src, "-c", "user.name=e2e", "-c", "user.email=e2e@dockhand.invalid", "commit", "-q", "-m", "site");
-        Path root = Files.createTempDirectory("dockhand-e2e-git");
-        dirs.add(root);
-        String repo = serve(host, src, root);
+        GitServer.commitAll(src, "site");
+        String repo = git.serve(src, "site");
 
         Instant asked = Instant.now();
         HttpResponse<String> created = send("POST", "/api/v1/deployments", "{\"repo\":\"" + repo
@@ -291,9 +273,9 @@ class DeployIT {
                 + "/css/site.css")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(css.statusCode()).isEqualTo(200);
         assertThat(css.body()).isEqualTo("h1 { color: teal; }\n");
-        HttpResponse<String> git = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + published
+        HttpResponse<String> dotGit = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + published
                 + "/.git/config")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(git.statusCode()).as("the repository's .git is not served").isEqualTo(404);
+        assertThat(dotGit.statusCode()).as("the repository's .git is not served").isEqualTo(404);
 
         HttpResponse<String> destroy = send("DELETE", "/api/v1/deployments/" + name, null);
         assertThat(destroy.statusCode()).as(destroy.body()).isIn(200, 202);
@@ -428,36 +410,6 @@ class DeployIT {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The app's repository (a bare clone of {@code src}), served by git daemon on {@code host}: its URL. */
-    private String serveRepository(String host, Path src, int published) throws Exception {
-        Path root = Files.createTempDirectory("dockhand-e2e-git");
-        dirs.add(root);
-        git(src, "init", "-q", "-b", "main");
-        commit(src, "v1", published);
-        return serve(host, src, root);
-    }
-
-    /** Serves {@code src}, a repository with a commit, as a bare clone under {@code root}: its URL. */
-    private String serve(String host, Path src, Path root) throws Exception {
-        git(root, "clone", "-q", "--bare", src.toString(), root.resolve("app.git").toString());
-        git(src, "remote", "add", "origin", root.resolve("app.git").toString());
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        daemon = new ProcessBuilder("git", "daemon", "--reuseaddr", "--export-all", "--base-path=" + root,
-                                    "--listen=" + host, "--port=" + port, root.toString())
-                .redirectErrorStream(true).redirectOutput(root.resolve("daemon.log").toFile()).start();
-        for (int i = 0; i < 50; i++) {
-            try (java.net.Socket s = new java.net.Socket(host, port)) {
-                return "git://" + host + ":" + port + "/app.git";
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        throw new AssertionError("git daemon did not listen: " + Files.readString(root.resolve("daemon.log")));
-    }
-
     /** Commits the app answering {@code version} (and pushes it to the served repository once there is one). */
     private static void commit(Path src, String version, int published) throws Exception {
         commit(src, version, published, true);
@@ -502,10 +454,9 @@ class DeployIT {
                 print("listening on", port, flush=True)
                 http.server.ThreadingHTTPServer(("", port), Handler).serve_forever()
                 """.formatted(version, healthy ? "True" : "False"));
-        git(src, "add", ".");
-        git(src, "-c", "user.name=e2e", "-c", "user.email=e2e@dockhand.invalid", "commit", "-q", "-m", version);
+        GitServer.commitAll(src, version);
         if (hasRemote(src)) {
-            git(src, "push", "-q", "origin", "main");
+            GitServer.git(src, "push", "-q", "origin", "main");
         }
     }
 
@@ -514,13 +465,5 @@ class DeployIT {
         String out = new String(git.getInputStream().readAllBytes());
         git.waitFor();
         return !out.isBlank();
-    }
-
-    private static void git(Path dir, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
-        command.addAll(List.of(args));
-        Process git = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(git.getInputStream().readAllBytes());
-        assertThat(git.waitFor()).as("git %s: %s", String.join(" ", args), out).isZero();
     }
 }

@@ -68,7 +68,7 @@ class RunIT {
                 exit 3
                 """);
 
-        Docker.Result run = client(cluster, dir, "run", "-e", "MARKER=" + marker, ".");
+        Docker.Result run = cluster.client(dir, Duration.ofMinutes(4), "run", "-e", "MARKER=" + marker, ".");
         Cluster.log("dockhand run exited " + run.exitCode() + "; out: " + run.out().strip() + " / err: "
                             + run.err().strip());
 
@@ -189,20 +189,8 @@ class RunIT {
         return dir;
     }
 
-    /** The client in a container on the stack's network, with the token mounted and the folder as /work. */
-    private Docker.Result client(Cluster cluster, Path dir, String... args) {
-        List<String> command = new ArrayList<>(List.of("run", "--rm", "--label", cluster.testLabel(), "--network",
-                                                       cluster.network(), "--volume", dir + ":/work:ro",
-                                                       "--workdir", "/work"));
-        command.addAll(cluster.agentOptions());
-        command.addAll(cluster.tokenOptions());
-        command.add(Cluster.image("client"));
-        command.addAll(List.of(args));
-        return Docker.run(Duration.ofMinutes(4), Map.of(), command.toArray(String[]::new));
-    }
-
     private String detached(Cluster cluster, Path dir) {
-        Docker.Result run = client(cluster, dir, "run", "--detach", ".");
+        Docker.Result run = cluster.client(dir, Duration.ofMinutes(4), "run", "--detach", ".");
         assertThat(run.exitCode()).as("dockhand run --detach; stderr: %s", run.err()).isZero();
         String id = run.out().strip();
         assertThat(id).as("the run id --detach printed").matches("[0-9a-f-]{8,}");
