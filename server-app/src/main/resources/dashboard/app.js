@@ -1,7 +1,7 @@
 // The dashboard's shell: a hash router over the pages, the live stream, and the refresh of the page on view when a
 // notice names what it shows. Nothing here polls the store.
 import { live, reachable } from './api.js';
-import { h, fill, errorBox } from './ui.js';
+import { h, fill, errorBox, say } from './ui.js';
 import * as overview from './page-overview.js';
 import * as nodes from './page-nodes.js';
 import * as containers from './page-containers.js';
@@ -40,6 +40,7 @@ function path() {
 async function route() {
   const started = performance.now();
   const mine = ++generation;
+  say(''); // what an action answered belongs to the page it was done on
   if (current && current.dispose) current.dispose();
   current = null;
   const { p, params } = path();

@@ -63,7 +63,7 @@ export async function one(main, [name]) {
       const a = await act(method, path + suffix);
       if (!a) return 'Nothing done: no token.';
       await load();
-      return a.detail || `${label}: ${(a.status || (a.deployment && a.deployment.status) || 'requested')}.`;
+      return a.detail || `${(a.status || (a.deployment && a.deployment.status) || 'requested')}.`;
     }, { danger });
     fill(actions, gone ? null : [
       run('Update', 'POST', '/update', `Deploy the newest commit of ${d.branch} to ${name}?`, false),

@@ -79,20 +79,31 @@ export function errorBox(e) {
 
 /** Runs an action button's work, disabling it meanwhile and saying what happened next to it. */
 export function actionButton(label, work, { danger = false } = {}) {
-  const out = h('span', { class: 'muted', role: 'status' });
   const button = h('button', { type: 'button', class: danger ? 'danger' : null }, label);
   button.addEventListener('click', async () => {
     button.disabled = true;
-    out.textContent = '';
+    say('');
     try {
       const said = await work();
-      if (said) out.textContent = said;
+      if (said) say(`${label}: ${said}`);
     } catch (e) {
-      out.textContent = e.message || String(e);
-      out.className = 'error';
+      say(`${label}: ${e.message || String(e)}`, true);
     } finally {
       button.disabled = false;
     }
   });
-  return h('span', {}, button, ' ', out);
+  return button;
+}
+
+/**
+ * Shows what an action answered in the page's status line (#said), or hides it when {@code text} is empty. The line
+ * is outside the page's content: the page renders itself again after an action (and on every change notice), which
+ * would take a message kept beside the button away with the button.
+ */
+export function say(text, error = false) {
+  const line = document.getElementById('said');
+  if (!line) return;
+  line.textContent = text;
+  line.className = error ? 'said error' : 'said';
+  line.hidden = !text;
 }

@@ -286,6 +286,9 @@ class DashboardIT {
         browser.until(10, d -> browser.text("#job-aggregate").equals(
                 "3 tasks: 1 succeeded, 0 dead, 2 cancelled; exit codes: 0×1, none×2"));
         assertThat(browser.script("return sessionStorage.getItem('dockhand.token');")).isEqualTo(TOKEN);
+        // what the action answered stays on view though the page rendered itself again after it
+        browser.until(10, d -> browser.find("#said").isDisplayed());
+        assertThat(browser.text("#said")).isEqualTo("Cancel 2 unfinished task(s): Cancelled 2.");
         assertThat(work.get("/api/v1/jobs/" + project).json().get("counts").get("cancelled").asInt()).isEqualTo(2);
         browser.open(base + "/#/jobs");
         browser.ready();
