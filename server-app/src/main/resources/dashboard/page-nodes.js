@@ -1,7 +1,7 @@
 // Every node: its agent's heartbeat and swarm's own view side by side; one node's containers and work.
 import { get } from './api.js';
 import { h, fill, table, state, short, ago, time, bytes, facts, errorBox } from './ui.js';
-import { usePerNode, gauge, cores, mem, nodeLink } from './common.js';
+import { usePerNode, gauge, cores, mem, nodeLink, recordNode } from './common.js';
 
 export async function list(main) {
   const body = h('div');
@@ -36,7 +36,8 @@ export async function one(main, [id]) {
     const q = encodeURIComponent(id);
     const [n, runs] = await Promise.all([get('/api/v1/nodes/' + q), get('/api/v1/runs?limit=50&node=' + q)]);
     // records name their node by host name (node) and swarm node id (nodeId); the API filters by the host name
-    const containers = await get('/api/v1/containers?limit=200&node=' + encodeURIComponent(n.hostname || n.id));
+    const named = await get('/api/v1/containers?limit=200&node=' + encodeURIComponent(n.hostname || n.id));
+    const containers = { items: named.items.filter((c) => recordNode(c) === n.id) }; // not a namesake's
     const u = usePerNode(containers.items).get(n.id) || { cpu: 0, memory: 0 };
     fill(head, facts([
       ['Agent', h('span', {}, state(n.status), ' last heartbeat ', ago(n.lastHeartbeat), ' (', time(n.lastHeartbeat), ')')],

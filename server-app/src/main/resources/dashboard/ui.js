@@ -81,29 +81,37 @@ export function errorBox(e) {
 export function actionButton(label, work, { danger = false } = {}) {
   const button = h('button', { type: 'button', class: danger ? 'danger' : null }, label);
   button.addEventListener('click', async () => {
+    const page = location.hash; // an answer that comes after the user moved on is not shown on another page
     button.disabled = true;
     say('');
     try {
       const said = await work();
-      if (said) say(`${label}: ${said}`);
+      if (said && location.hash === page) say(`${label}: ${said}`);
     } catch (e) {
-      say(`${label}: ${e.message || String(e)}`, true);
+      if (location.hash === page) say(`${label}: ${e.message || String(e)}`, true);
     } finally {
       button.disabled = false;
+      if (!button.isConnected && location.hash === page) refocus(label);
     }
   });
   return button;
 }
 
+/** Focus on the button the page rendered again in place of the one used, else on the page's content. */
+function refocus(label) {
+  const again = [...document.querySelectorAll('main button')].find((b) => b.textContent === label);
+  (again || document.getElementById('main')).focus({ preventScroll: true });
+}
+
 /**
- * Shows what an action answered in the page's status line (#said), or hides it when {@code text} is empty. The line
- * is outside the page's content: the page renders itself again after an action (and on every change notice), which
- * would take a message kept beside the button away with the button.
+ * Shows what an action answered in the page's status line (#said); empty text empties it. The line is outside the
+ * page's content: the page renders itself again after an action (and on every change notice), which would take a
+ * message kept beside the button away with the button. It is never hidden, only empty (and then takes no room): a
+ * live region that appears as its text changes is often not announced by screen readers.
  */
 export function say(text, error = false) {
   const line = document.getElementById('said');
   if (!line) return;
   line.textContent = text;
   line.className = error ? 'said error' : 'said';
-  line.hidden = !text;
 }

@@ -287,8 +287,10 @@ class DashboardIT {
                 "3 tasks: 1 succeeded, 0 dead, 2 cancelled; exit codes: 0×1, none×2"));
         assertThat(browser.script("return sessionStorage.getItem('dockhand.token');")).isEqualTo(TOKEN);
         // what the action answered stays on view though the page rendered itself again after it
-        browser.until(10, d -> browser.find("#said").isDisplayed());
+        browser.until(10, d -> !browser.text("#said").isEmpty());
         assertThat(browser.text("#said")).isEqualTo("Cancel 2 unfinished task(s): Cancelled 2.");
+        assertThat(browser.script("return document.activeElement.id;")).as("focus after the page re-rendered")
+                .isEqualTo("main");
         assertThat(work.get("/api/v1/jobs/" + project).json().get("counts").get("cancelled").asInt()).isEqualTo(2);
         browser.open(base + "/#/jobs");
         browser.ready();
@@ -401,7 +403,7 @@ class DashboardIT {
     }
 
     private static int awaitSubscribers(int n) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); // a close is noticed within ~10 s
         while (subscribers() != n && System.nanoTime() < deadline) {
             Thread.sleep(250);
         }
