@@ -35,9 +35,8 @@ import io.helidon.webserver.http.ServerResponse;
  * serve runs' agents' observations of the services.
  */
 public final class DeploymentsService implements Routes.Resource {
-    /** A deployment's name: it names a swarm service ({@code dh-<name>}) and a registry repository. */
     /**
-     * A deployment's name: an app name ({@link ManifestParser#NAME}) that does not end in {@code -gw}, the suffix of
+     * A deployment's name (it names a swarm service, {@code dh-<name>}, and a registry repository): an app name ({@link ManifestParser#NAME}) that does not end in {@code -gw}, the suffix of
      * the gateway service that publishes a deployment's port here ({@code dh-web}'s is {@code dh-web-gw}, which a
      * deployment named {@code web-gw} would otherwise take).
      */
