@@ -91,20 +91,26 @@ class DashboardIT {
 
     @AfterEach
     void removeWhatIsLeft() throws Exception {
-        if (cluster != null) {
-            // a test that failed midway leaves its deployment's services, which would keep the stack's network
-            for (String service : Docker.lines(Docker.ok("service", "ls", "-q", "--filter",
-                                                         "label=" + cluster.clusterLabel()))) {
-                Docker.run("service", "rm", service);
+        try {
+            if (cluster != null) {
+                // a test that failed midway leaves its deployment's services, which would keep the stack's network
+                for (String service : Docker.lines(Docker.ok("service", "ls", "-q", "--filter",
+                                                             "label=" + cluster.clusterLabel()))) {
+                    Docker.run("service", "rm", service);
+                }
             }
-        }
-        if (git != null) {
-            git.close();
-        }
-        if (folder != null) {
-            try (var paths = Files.walk(folder)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
+        } finally {
+            try {
+                if (git != null) {
+                    git.close();
+                }
+            } finally {
+                if (folder != null) {
+                    try (var paths = Files.walk(folder)) {
+                        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                            Files.deleteIfExists(p);
+                        }
+                    }
                 }
             }
         }
@@ -169,7 +175,7 @@ class DashboardIT {
                 .anyMatch(label -> label.endsWith(" of " + node.path("cpus").asInt() + " cores"));
         // its use, summed from its containers' records (which name it by host name and swarm node id)
         assertThat(labels("meter[aria-label^='Memory']")).anyMatch(label -> !label.startsWith("Memory: 0 B of"));
-        assertThat(browser.text("#live")).isEqualTo("live");
+        browser.until(10, d -> browser.text("#live").equals("live"));
         browser.screenshot("e2e-overview");
 
         browser.open(base() + "#/nodes");
@@ -182,6 +188,7 @@ class DashboardIT {
         browser.click("a[href='#/nodes/" + id + "']");
         browser.ready();
         // the node's containers: the one that posted its records in the test before
+        assertThat(poster).as("the container the first test posted from (did it fail?)").isNotNull();
         String posterName = Docker.ok("inspect", "--format", "{{.Name}}", poster).replaceFirst("^/", "");
         browser.until(20, d -> browser.text("main").contains(posterName));
         assertThat(browser.text("main")).contains("Node " + id);
@@ -211,7 +218,8 @@ class DashboardIT {
             return log.contains("line 2") ? log : null;
         });
         assertThat(early).as("the log on the page while the run prints").doesNotContain("line " + LINES);
-        assertThat(browser.text("#run-state")).contains("running");
+        // the state follows a change notice (the poll, then a read): it may come a moment after the first lines
+        browser.until(10, d -> browser.text("#run-state").contains("running"));
         browser.screenshot("e2e-run");
 
         browser.until(120, d -> "true".equals(browser.find("pre.log").getAttribute("data-ended")));
@@ -249,7 +257,8 @@ class DashboardIT {
         Path src = git.folder("dockhand-e2e-dashboard-squares");
         Files.writeString(src.resolve("Dockerfile"), "FROM " + Cluster.image("client") + "\nENTRYPOINT []\n"
                 + "COPY square.sh /square.sh\n");
-        Files.writeString(src.resolve("square.sh"), "sleep 3; echo $(( $1 * $1 ))\n");
+        // task n ends 3n s after it starts: they end apart, whether the node runs them together or one by one
+        Files.writeString(src.resolve("square.sh"), "sleep $(( 3 * $1 )); echo $(( $1 * $1 ))\n");
         GitServer.commitAll(src, "squares");
         String repo = git.serve(src, "squares");
         Path work = git.folder("dockhand-e2e-dashboard-jobs");
@@ -275,14 +284,17 @@ class DashboardIT {
             return head.contains(TASKS + " / " + TASKS) ? head : null;
         });
         Cluster.log("the job's progress as the page showed it: " + seen);
-        assertThat(seen).as("progress shown before the end").anyMatch(s -> !s.contains(TASKS + " / " + TASKS));
+        assertThat(seen).as("progress shown between none and all done")
+                .anyMatch(s -> s.matches("(?s).*\\b[1-" + (TASKS - 1) + "] / " + TASKS + "\\b.*"));
         assertThat(browser.script("return window.__sameDocument === true;")).as("no reload").isEqualTo(true);
         browser.until(20, d -> browser.text("#job-aggregate").startsWith(TASKS + " tasks: " + TASKS + " succeeded"));
         browser.screenshot("e2e-job");
 
         browser.open(base() + "#/jobs/" + project + "/tasks/sq-3");
         browser.ready();
-        browser.until(20, d -> browser.text("main").contains("succeeded") && browser.text("main").contains("9"));
+        // its attempt's output: 3 squared
+        browser.until(20, d -> d.findElements(By.xpath("//tr[td[normalize-space(.)='succeeded']]"
+                + "/td[normalize-space(.)='9']")).size() == 1);
         browser.screenshot("e2e-task");
         browser.open(base() + "#/jobs");
         browser.ready();
@@ -347,23 +359,44 @@ class DashboardIT {
         assertThat(browser.text("main table")).contains(name, "running");
         browser.screenshot("e2e-deployments");
 
-        // the action: Destroy, confirmed, with the cluster token typed into the dialog
+        // two actions: Update, confirmed, with the cluster token typed into the dialog (the branch has not moved:
+        // nothing to update), then Destroy, confirmed, with the token the tab kept
         browser.open(base() + "#/deployments/" + name);
         browser.ready();
         browser.script("sessionStorage.clear();");
-        WebElement destroy = browser.until(20, d -> d.findElements(By.xpath("//button[.='Destroy']")).stream()
-                .findFirst().orElse(null));
-        destroy.click();
+        clickButton("Update");
         browser.until(5, d -> browser.find("#confirm-dialog").isDisplayed());
         browser.find("#confirm-ok").click();
         browser.until(5, d -> browser.find("#token-dialog").isDisplayed());
         browser.find("#token-input").sendKeys(cluster.token(), Keys.ENTER);
-        browser.until(300, d -> browser.text("#deployment-status").equals("destroyed"));
+        browser.until(30, d -> browser.find("#said").isDisplayed());
+        assertThat(browser.text("#said")).startsWith("Update: branch main is still at ").endsWith(": nothing to update");
+        clickButton("Destroy");
+        browser.until(5, d -> browser.find("#confirm-dialog").isDisplayed());
+        browser.find("#confirm-ok").click();
+        browser.until(300, d -> {
+            if (browser.find("#token-dialog").isDisplayed()) {
+                throw new AssertionError("the token was asked again: the tab should have kept it");
+            }
+            return browser.text("#deployment-status").equals("destroyed");
+        });
         browser.screenshot("e2e-deployment-destroyed");
         assertThat(JSON.readTree(send("GET", "/api/v1/deployments/" + name, null).body()).path("status").asText())
                 .isEqualTo("destroyed");
         assertThat(Docker.ok("service", "ls", "-q", "--filter", "label=io.dockhand.deployment=" + name))
                 .as("the deployment's services").isEmpty();
+    }
+
+    /** Clicks the button labelled {@code label} once the page shows it (found again if a re-render replaced it). */
+    private static void clickButton(String label) {
+        browser.until(20, d -> {
+            List<WebElement> found = d.findElements(By.xpath("//button[.='" + label + "']"));
+            if (found.isEmpty()) {
+                return null;
+            }
+            found.get(0).click();
+            return true;
+        });
     }
 
     /**

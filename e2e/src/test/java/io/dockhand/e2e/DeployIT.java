@@ -51,15 +51,18 @@ class DeployIT {
 
     @AfterEach
     void removeWhatIsLeftAndStopGit() throws Exception {
-        if (cluster != null) {
-            // A test that failed midway leaves the app's services, which would keep the stack's network.
-            for (String service : Docker.lines(Docker.ok("service", "ls", "-q", "--filter",
-                                                         "label=" + cluster.clusterLabel()))) {
-                Docker.run("service", "rm", service);
+        try {
+            if (cluster != null) {
+                // A test that failed midway leaves the app's services, which would keep the stack's network.
+                for (String service : Docker.lines(Docker.ok("service", "ls", "-q", "--filter",
+                                                             "label=" + cluster.clusterLabel()))) {
+                    Docker.run("service", "rm", service);
+                }
             }
-        }
-        if (git != null) {
-            git.close();
+        } finally {
+            if (git != null) {
+                git.close();
+            }
         }
     }
 
