@@ -255,7 +255,9 @@ TOML
   git -C "$work" add .
   git -C "$work" -c user.name=acceptance -c user.email=acceptance@localhost commit -qm "the acceptance app"
   git clone -q --bare "$work" "$tmp/git/$APP.git"
-  git daemon --reuseaddr --export-all --informative-errors --base-path="$tmp/git" --listen="$host_ip" --port=9418 &
+  # Its log goes to a file: the reachability probe below makes it complain of a hung-up client.
+  git daemon --reuseaddr --export-all --informative-errors --base-path="$tmp/git" --listen="$host_ip" --port=9418 \
+    >"$tmp/git-daemon.log" 2>&1 &
   git_daemon=$!
   local url=git://$host_ip/$APP.git
   log "git daemon (pid $git_daemon) serves $url"
