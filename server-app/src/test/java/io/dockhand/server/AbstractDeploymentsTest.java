@@ -323,6 +323,49 @@ abstract class AbstractDeploymentsTest {
                 .anyMatch(d -> d.contains("d-mgr-b") && d.contains("again"));
     }
 
+    @Test
+    void aReplicaThatMovesWhenItsNodeDiesShowsInTheHistoryByHostName() throws Exception {
+        String name = unique("move");
+        String repo = app(name, port());
+        work.heartbeat("d-worker4", null, "worker");
+        assertThat(deploy(repo, null).status()).isEqualTo(201);
+        build(name, "d-worker4");
+        JsonNode serve = claimDeploy("d-mgr-m", "manager", name, "serve");
+        report(serve, "d-mgr-m", "running", null);
+        // the manager's agent says what swarm says of its nodes: the worker is down
+        String manager = unique("sw-m");
+        String worker = unique("sw-w");
+        Http.Answer beat = work.put("/api/v1/nodes/d-mgr-m", """
+                {"hostname":"d-mgr-m-host","role":"manager","address":"10.0.0.9","cpus":4,"memoryBytes":8589934592,
+                 "engineVersion":"28.0.1","agentVersion":"0.1.0","labels":{},"containersRunning":3,"leases":[],
+                 "swarmNodeId":"%1$s","swarmNodes":[
+                   {"nodeId":"%1$s","hostname":"m-host","role":"manager","state":"ready","availability":"active"},
+                   {"nodeId":"%2$s","hostname":"w-host","role":"worker","state":"down","availability":"active"}]}"""
+                .formatted(manager, worker));
+        assertThat(beat.status()).as(beat.body()).isEqualTo(200);
+        String task = "{\"id\":\"%s\",\"node\":\"%s\",\"slot\":%d,\"state\":\"%s\",\"desiredState\":\"%s\"}";
+        String lost = task.formatted("t2", worker, 2, "running", "shutdown");
+        // swarm wants the worker's replica shut down and starts its replacement on the manager
+        observe(name, serve, 1, task.formatted("t1", manager, 1, "running", "running"), lost,
+                task.formatted("t3", manager, 2, "starting", "running"));
+        observe(name, serve, 2, task.formatted("t1", manager, 1, "running", "running"), lost,
+                task.formatted("t3", manager, 2, "running", "running"));
+        JsonNode d = deployment(name);
+        assertThat(d.get("replicasRunning").asInt()).isEqualTo(2);
+        assertThat(d.get("history").findValuesAsText("detail")).containsSubsequence(
+                "1/2 replicas running (task 1 on m-host); task 2 on node m-host starting; task 2 on node w-host (down)"
+                        + " stopping: swarm wants it shutdown",
+                "2/2 replicas running (task 1 on m-host, task 2 on m-host); task 2 on node w-host (down) stopping:"
+                        + " swarm wants it shutdown");
+    }
+
+    static void observe(String name, JsonNode serve, int running, String... tasks) {
+        Http.Answer seen = work.postJson("/api/v1/deployments/" + name + "/observations", "{\"runId\":\""
+                + serve.get("id").asText() + "\",\"node\":\"d-mgr-m\",\"attempt\":1,\"image\":\"x\",\"wanted\":2,"
+                + "\"running\":" + running + ",\"tasks\":[" + String.join(",", tasks) + "]}");
+        assertThat(seen.status()).as(seen.body()).isEqualTo(204);
+    }
+
     static String use(String name, int containers, double cpuPercent, long memoryBytes) {
         return "{\"name\":\"" + name + "\",\"containers\":" + containers + ",\"cpuPercent\":" + cpuPercent
                 + ",\"memoryBytes\":" + memoryBytes + "}";

@@ -94,13 +94,32 @@ final class DockerServiceSpecs {
      * {@code dnsrr}). A node's port can be held by one task only, so it updates stop-first.
      */
     static ServiceSpec gateway(io.dockhand.api.ServiceSpec spec, String cluster) {
+        return gateway(spec, cluster, null);
+    }
+
+    /**
+     * The app's gateway service, tuned like the stack's own gateway service ({@code like}, its container spec; null
+     * when there is none): that one's health check, when it sets one, instead of the image's, and its
+     * {@code JAVA_TOOL_OPTIONS}. So a cluster that gives its gateways more time to start (the Vagrant VMs under
+     * software emulation, provision/vagrant-emulation.yml: a JVM there takes minutes, and the image's 10 s of grace
+     * would have swarm kill it over and over) gives the apps' gateways the same.
+     */
+    static ServiceSpec gateway(io.dockhand.api.ServiceSpec spec, String cluster, ContainerSpec like) {
         Map<String, String> labels = labels(spec, cluster);
+        Map<String, String> env = new TreeMap<>(Map.of("GATEWAY_PORT", Integer.toString(spec.publishedPort()),
+                                                       "GATEWAY_BACKEND_HOST", spec.name(),
+                                                       "GATEWAY_BACKEND_PORT", Integer.toString(spec.port())));
+        if (like != null && like.getEnv() != null) {
+            like.getEnv().stream().filter(e -> e.startsWith(JAVA_TOOL_OPTIONS + "=")).findFirst()
+                    .ifPresent(e -> env.put(JAVA_TOOL_OPTIONS, e.substring(JAVA_TOOL_OPTIONS.length() + 1)));
+        }
         ContainerSpec container = new ContainerSpec()
                 .withImage(spec.gatewayImage())
-                .withEnv(env(Map.of("GATEWAY_PORT", Integer.toString(spec.publishedPort()),
-                                    "GATEWAY_BACKEND_HOST", spec.name(),
-                                    "GATEWAY_BACKEND_PORT", Integer.toString(spec.port()))))
+                .withEnv(env(env))
                 .withLabels(labels);
+        if (like != null && like.getHealthCheck() != null) {
+            container.withHealthCheck(like.getHealthCheck());
+        }
         TaskSpec task = new TaskSpec()
                 .withContainerSpec(container)
                 .withRestartPolicy(new ServiceRestartPolicy().withCondition(ServiceRestartCondition.ANY)
@@ -116,6 +135,8 @@ final class DockerServiceSpecs {
                         new PortConfig().withProtocol(PortConfigProtocol.TCP).withTargetPort(spec.publishedPort())
                                 .withPublishedPort(spec.publishedPort()).withPublishMode(PortConfig.PublishMode.host))));
     }
+
+    private static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
 
     static String gatewayName(String service) {
         return service + GATEWAY_SUFFIX;

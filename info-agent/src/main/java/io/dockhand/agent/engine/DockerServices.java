@@ -31,6 +31,7 @@ import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.ContainerSpec;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.Image;
 import com.github.dockerjava.api.model.PushResponseItem;
@@ -235,7 +236,12 @@ final class DockerServices implements ServiceDriver {
 
     @Override
     public void ensureGateway(io.dockhand.api.ServiceSpec spec) {
-        ServiceSpec wanted = DockerServiceSpecs.gateway(spec, cluster);
+        // Tuned like the stack's own gateway service (its health check's grace under emulation, its JVM options).
+        ContainerSpec like = ownStack().flatMap(ns -> inspect(ns + "_gateway"))
+                .map(s -> s.getSpec() == null || s.getSpec().getTaskTemplate() == null ? null
+                        : s.getSpec().getTaskTemplate().getContainerSpec())
+                .orElse(null);
+        ServiceSpec wanted = DockerServiceSpecs.gateway(spec, cluster, like);
         String name = wanted.getName();
         Optional<Service> existing = inspect(name).filter(this::ours);
         calls.ask("make gateway service " + name, () -> {

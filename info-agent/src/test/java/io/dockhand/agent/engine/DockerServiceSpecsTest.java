@@ -8,6 +8,7 @@ import io.dockhand.api.ServiceSpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.model.ContainerSpec;
 import com.github.dockerjava.api.model.EndpointResolutionMode;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.PortConfig;
@@ -120,6 +121,28 @@ class DockerServiceSpecsTest {
         assertThat(gw.getLabels()).containsEntry("io.dockhand.deployment", "hello")
                 .containsEntry("io.dockhand.cluster", CLUSTER);
         assertThat(gw.getUpdateConfig().getOrder()).isEqualTo(UpdateOrder.STOP_FIRST);
+    }
+
+    @Test
+    void theGatewayIsTunedLikeTheStacksOwnGatewayWhenThereIsOne() {
+        // the stack's gateway under emulation (provision/vagrant-emulation.yml): 900 s of grace, C1 only
+        var slow = new HealthCheck().withInterval(30_000_000_000L).withTimeout(60_000_000_000L).withRetries(10)
+                .withStartPeriod(900_000_000_000L);
+        var like = new ContainerSpec().withImage("dockhand/gateway:latest").withHealthCheck(slow)
+                .withEnv(List.of("GATEWAY_PORT=5001", "JAVA_TOOL_OPTIONS=-XX:TieredStopAtLevel=1", "OTHER=x"));
+        var gw = DockerServiceSpecs.gateway(spec("gateway"), CLUSTER, like).getTaskTemplate().getContainerSpec();
+        assertThat(gw.getHealthCheck()).isSameAs(slow);
+        assertThat(gw.getEnv()).containsExactly("GATEWAY_BACKEND_HOST=dh-hello", "GATEWAY_BACKEND_PORT=8000",
+                "GATEWAY_PORT=18080", "JAVA_TOOL_OPTIONS=-XX:TieredStopAtLevel=1");
+
+        // a stack gateway without either: the image's health check, no JVM options
+        var plain = DockerServiceSpecs.gateway(spec("gateway"), CLUSTER, new ContainerSpec().withImage("g"))
+                .getTaskTemplate().getContainerSpec();
+        assertThat(plain.getHealthCheck()).isNull();
+        assertThat(plain.getEnv()).containsExactly("GATEWAY_BACKEND_HOST=dh-hello", "GATEWAY_BACKEND_PORT=8000",
+                "GATEWAY_PORT=18080");
+        assertThat(DockerServiceSpecs.gateway(spec("gateway"), CLUSTER, null).getTaskTemplate().getContainerSpec()
+                .getHealthCheck()).isNull();
     }
 
     @Test

@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -475,14 +477,7 @@ public final class DeploymentRepository implements RunRepository.RunEnds {
             Deployment d = found.get().deployment();
             long now = now();
             if (seen.running() != d.replicasRunning()) {
-                StringBuilder detail = new StringBuilder(seen.running() + "/" + seen.wanted() + " replicas running");
-                if (seen.tasks() != null) {
-                    seen.tasks().stream().filter(t -> !"running".equals(t.state()) && "running"
-                                    .equals(t.desiredState()) || t.error() != null && !t.error().isBlank())
-                            .limit(3).forEach(t -> detail.append("; task ").append(t.slot()).append(" on node ")
-                                    .append(t.node()).append(' ').append(t.state())
-                                    .append(t.error() == null || t.error().isBlank() ? "" : ": " + t.error()));
-                }
+                String detail = tasksDetail(seen, swarmNodes(c));
                 try (PreparedStatement update = c.prepareStatement("UPDATE deployments SET replicas_running = ?,"
                         + " replicas_wanted = ?, updated_us = ? WHERE name = ?")) {
                     update.setInt(1, seen.running());
@@ -491,10 +486,65 @@ public final class DeploymentRepository implements RunRepository.RunEnds {
                     update.setString(4, name);
                     update.executeUpdate();
                 }
-                event(c, name, d.status(), detail.toString(), now);
+                event(c, name, d.status(), detail, now);
             }
             return true;
         });
+    }
+
+    /** Swarm's nodes as the managers' agents last reported them: id to {hostname, state}. */
+    private static Map<String, String[]> swarmNodes(Connection c) throws SQLException {
+        Map<String, String[]> nodes = new HashMap<>();
+        try (PreparedStatement read = c.prepareStatement("SELECT node_id, hostname, state FROM swarm_nodes");
+             ResultSet rs = read.executeQuery()) {
+            while (rs.next()) {
+                nodes.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)});
+            }
+        }
+        return nodes;
+    }
+
+    /**
+     * What an observation whose count of running replicas changed says in the history: how many run and where
+     * (task slot and node, by host name when swarm's nodes are known), the wanted tasks that do not run (yet), and
+     * the tasks swarm stops, with their node's state when it is not ready. So a replica that moves when its node
+     * dies shows as leaving that node (down) and running again on another.
+     */
+    static String tasksDetail(ServiceObservation seen, Map<String, String[]> swarmNodes) {
+        StringBuilder detail = new StringBuilder(seen.running() + "/" + seen.wanted() + " replicas running");
+        if (seen.tasks() == null) {
+            return detail.toString();
+        }
+        List<ServiceObservation.Task> tasks = seen.tasks().stream()
+                .sorted(Comparator.comparingInt(ServiceObservation.Task::slot)).toList();
+        List<String> running = tasks.stream().filter(t -> "running".equals(t.state())
+                && "running".equals(t.desiredState())).limit(10)
+                .map(t -> "task " + t.slot() + " on " + nodeName(t.node(), swarmNodes, false)).toList();
+        if (!running.isEmpty()) {
+            detail.append(" (").append(String.join(", ", running)).append(')');
+        }
+        tasks.stream().filter(t -> !"running".equals(t.state()) && "running".equals(t.desiredState())
+                        || t.error() != null && !t.error().isBlank())
+                .limit(3).forEach(t -> detail.append("; task ").append(t.slot()).append(" on node ")
+                        .append(nodeName(t.node(), swarmNodes, true)).append(' ').append(t.state())
+                        .append(t.error() == null || t.error().isBlank() ? "" : ": " + t.error()));
+        tasks.stream().filter(t -> "running".equals(t.state()) && t.desiredState() != null
+                        && !"running".equals(t.desiredState()))
+                .limit(3).forEach(t -> detail.append("; task ").append(t.slot()).append(" on node ")
+                        .append(nodeName(t.node(), swarmNodes, true)).append(" stopping: swarm wants it ")
+                        .append(t.desiredState()));
+        return detail.toString();
+    }
+
+    /** A task's node by its host name (its id when swarm's nodes do not name it), with its state if not ready. */
+    private static String nodeName(String id, Map<String, String[]> swarmNodes, boolean withState) {
+        if (id == null || id.isBlank()) {
+            return "(none yet)";
+        }
+        String[] node = swarmNodes.get(id);
+        String name = node == null || node[0] == null || node[0].isBlank() ? id : node[0];
+        return withState && node != null && node[1] != null && !"ready".equals(node[1])
+                ? name + " (" + node[1] + ")" : name;
     }
 
     // ---- update, rollback, destroy -----------------------------------------------------------------------------
