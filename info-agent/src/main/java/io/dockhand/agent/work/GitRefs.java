@@ -1,6 +1,9 @@
 package io.dockhand.agent.work;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -132,6 +135,9 @@ final class GitRefs {
             Thread.currentThread().interrupt();
             throw new GitFailure("clone failed: " + repo + ": interrupted");
         } catch (ExecutionException e) {
+            if (cutOff(e.getCause())) { // JGit's own read timeout fired first: the same silence, said the same way
+                throw new GitFailure("clone failed: " + repo + ": no answer within " + Durations.format(limit));
+            }
             switch (e.getCause()) {
                 case GitAPIException git -> throw git;
                 case RuntimeException runtime -> throw runtime;
@@ -139,6 +145,20 @@ final class GitRefs {
                 default -> throw new GitFailure("clone failed: " + repo + ": " + e.getCause());
             }
         }
+    }
+
+    /**
+     * Whether a read was cut off by a timeout: JGit's timer interrupts the reading thread, which on a virtual thread
+     * closes its socket (the JDK's {@code SocketException: Closed by interrupt}), or a socket timed out.
+     */
+    private static boolean cutOff(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof InterruptedIOException || t instanceof ClosedByInterruptException
+                    || t instanceof SocketException && "Closed by interrupt".equals(t.getMessage())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Interrupts a JGit exchange (closing its socket) and lets it end before its folder is removed. */

@@ -1,7 +1,10 @@
 package io.dockhand.server.deployments;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.net.SocketException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -277,7 +280,9 @@ public final class RepoProbe {
             throw new Unreachable(repo, "interrupted");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof Failure failure) {
+            if (cutOff(cause)) { // JGit's own read timeout fired first: the same silence, said the same way
+                throw new Unreachable(repo, "no answer within " + limit.toSeconds() + " s");
+            } else if (cause instanceof Failure failure) {
                 throw failure;
             } else if (cause instanceof GitAPIException || cause instanceof JGitInternalException
                     || cause instanceof ProbeFailed) {
@@ -289,6 +294,20 @@ public final class RepoProbe {
             }
             throw new IllegalStateException(cause);
         }
+    }
+
+    /**
+     * Whether a read was cut off by a timeout: JGit's timer interrupts the reading thread, which on a virtual thread
+     * closes its socket (the JDK's {@code SocketException: Closed by interrupt}), or a socket timed out.
+     */
+    private static boolean cutOff(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof InterruptedIOException || t instanceof ClosedByInterruptException
+                    || t instanceof SocketException && "Closed by interrupt".equals(t.getMessage())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Branch names, the usual default ones first, then by name. */

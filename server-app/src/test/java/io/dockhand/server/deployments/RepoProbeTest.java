@@ -120,7 +120,7 @@ class RepoProbeTest {
 
             assertThatThrownBy(() -> quick.resolve(mute, null))
                     .isInstanceOf(RepoProbe.Unreachable.class)
-                    .hasMessageMatching(".* is unreachable: .*(timed out|no answer within 1 s).*");
+                    .hasMessageMatching(".* is unreachable: (no answer within 1 s|.*timed out.*)");
             assertThatThrownBy(() -> quick.read(mute, "main", MANIFESTS)).isInstanceOf(RepoProbe.Unreachable.class);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         }
