@@ -21,6 +21,8 @@ import org.flywaydb.core.api.FlywayException;
  */
 public final class Database implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(Database.class.getName());
+    /** H2's {@code LOCK_TIMEOUT_1}: a lock another session holds was not released in time. */
+    private static final int H2_LOCK_TIMEOUT = 50200;
     private final HikariDataSource pool;
 
     private Database(HikariDataSource pool) {
@@ -53,19 +55,30 @@ public final class Database implements AutoCloseable {
     /**
      * Brings the schema up to date, retrying while the database does not answer yet: a replica that starts while
      * the shared H2 file changes hands (its serving process just died) waits for the new owner instead of exiting.
+     * Waiting for another replica that holds the migration lock is not "not answering": it does not count against
+     * the window, however long that replica takes. A replica that gave up there would exit, and if it was the one
+     * serving the shared H2 file, the migrating replica's session would break halfway through a script whose DDL
+     * H2 has already committed; the next attempt then fails for good ({@code Duplicate column name}). Three
+     * replicas starting together on slow machines did exactly that (the Vagrant acceptance run under emulation).
      */
     private static void migrate(HikariDataSource pool, Duration window) {
-        Flyway flyway = Flyway.configure().dataSource(pool).locations("classpath:db/migration").load();
+        Flyway flyway = Flyway.configure().dataSource(pool).locations("classpath:db/migration")
+                .lockRetryCount(-1) // PostgreSQL: wait for the advisory lock as long as its holder migrates
+                .load();
         long deadline = System.nanoTime() + window.toNanos();
         while (true) {
             try {
                 flyway.migrate();
                 return;
             } catch (FlywayException e) {
-                if (System.nanoTime() > deadline) {
+                if (lockedByAnother(e)) {
+                    LOGGER.log(System.Logger.Level.INFO, "Another replica is migrating the schema; waiting for it");
+                    deadline = System.nanoTime() + window.toNanos(); // the database answers
+                } else if (System.nanoTime() > deadline) {
                     throw e;
+                } else {
+                    LOGGER.log(System.Logger.Level.WARNING, "Database not ready, retrying: " + e.getMessage());
                 }
-                LOGGER.log(System.Logger.Level.WARNING, "Database not ready, retrying: " + e.getMessage());
                 try {
                     Thread.sleep(1_000);
                 } catch (InterruptedException interrupted) {
@@ -74,6 +87,16 @@ public final class Database implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Whether a migration failed only because another process held the schema history's lock past H2's timeout. */
+    static boolean lockedByAnother(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getErrorCode() == H2_LOCK_TIMEOUT) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the database answers now; broken pooled connections are dropped first if it does not. */
