@@ -1,12 +1,18 @@
 package io.dockhand.agent.engine;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.github.dockerjava.api.model.ContainerSpec;
 import com.github.dockerjava.api.model.EndpointResolutionMode;
 import com.github.dockerjava.api.model.EndpointSpec;
@@ -36,6 +42,8 @@ final class DockerServiceSpecs {
 
     static final String DEPLOYMENT = "io.dockhand.deployment";
     static final String REVISION = "io.dockhand.revision";
+    /** The label on an app's gateway service holding the {@link #fingerprint} of the spec it was made from. */
+    static final String GATEWAY_SPEC = "io.dockhand.gateway.spec";
     /** The suffix of an app's gateway service's name. */
     static final String GATEWAY_SUFFIX = "-gw";
 
@@ -125,7 +133,7 @@ final class DockerServiceSpecs {
                 .withRestartPolicy(new ServiceRestartPolicy().withCondition(ServiceRestartCondition.ANY)
                                            .withDelay(Duration.ofSeconds(2).toNanos()))
                 .withNetworks(networks(spec.network()));
-        return new ServiceSpec()
+        ServiceSpec gateway = new ServiceSpec()
                 .withName(gatewayName(spec.name()))
                 .withLabels(labels)
                 .withTaskTemplate(task)
@@ -134,7 +142,27 @@ final class DockerServiceSpecs {
                 .withEndpointSpec(new EndpointSpec().withMode(EndpointResolutionMode.DNSRR).withPorts(List.of(
                         new PortConfig().withProtocol(PortConfigProtocol.TCP).withTargetPort(spec.publishedPort())
                                 .withPublishedPort(spec.publishedPort()).withPublishMode(PortConfig.PublishMode.host))));
+        Map<String, String> serviceLabels = new LinkedHashMap<>(labels);
+        serviceLabels.put(GATEWAY_SPEC, fingerprint(gateway));
+        return gateway.withLabels(serviceLabels);
     }
+
+    /**
+     * A digest of a service spec as sent to the engine. The gateway carries the one it was made from, so a changed
+     * spec (another image, port or health check, the stack's gateway tuned differently) is seen by comparing
+     * labels, not by comparing what the engine hands back, which it may normalise.
+     */
+    static String fingerprint(ServiceSpec spec) {
+        try {
+            byte[] json = SPEC_JSON.writeValueAsBytes(spec);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json)).substring(0, 16);
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Cannot digest a service spec", e);
+        }
+    }
+
+    private static final ObjectMapper SPEC_JSON = new ObjectMapper()
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
 

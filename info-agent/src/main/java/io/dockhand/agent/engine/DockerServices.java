@@ -249,16 +249,30 @@ final class DockerServices implements ServiceDriver {
                 questions.createServiceCmd(wanted).exec();
             } else {
                 ServiceSpec now = existing.get().getSpec();
-                if (!Objects.equals(now.getTaskTemplate().getContainerSpec().getImage(), spec.gatewayImage())
-                        || !Objects.equals(now.getTaskTemplate().getContainerSpec().getEnv(),
-                                           wanted.getTaskTemplate().getContainerSpec().getEnv())
-                        || !Objects.equals(now.getEndpointSpec(), wanted.getEndpointSpec())) {
+                if (!sameGateway(now, wanted)) {
                     questions.updateServiceCmd(existing.get().getId(), wanted)
                             .withVersion(existing.get().getVersion().getIndex()).exec();
                 }
             }
             return null;
         });
+    }
+
+    /**
+     * Whether a gateway service already runs the wanted spec: by the spec's fingerprint, which covers its health
+     * check and JVM options too; a gateway made before fingerprints by its image, environment and ports (so an
+     * agent upgrade does not restart every app's gateway at its next deploy).
+     */
+    static boolean sameGateway(ServiceSpec now, ServiceSpec wanted) {
+        String had = now.getLabels() == null ? null : now.getLabels().get(DockerServiceSpecs.GATEWAY_SPEC);
+        if (had != null) {
+            return had.equals(wanted.getLabels().get(DockerServiceSpecs.GATEWAY_SPEC));
+        }
+        ContainerSpec running = now.getTaskTemplate().getContainerSpec();
+        ContainerSpec target = wanted.getTaskTemplate().getContainerSpec();
+        return Objects.equals(running.getImage(), target.getImage())
+                && Objects.equals(running.getEnv(), target.getEnv())
+                && Objects.equals(now.getEndpointSpec(), wanted.getEndpointSpec());
     }
 
     @Override

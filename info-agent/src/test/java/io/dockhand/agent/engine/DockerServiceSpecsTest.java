@@ -146,6 +146,41 @@ class DockerServiceSpecsTest {
     }
 
     @Test
+    void aGatewayIsUpdatedWhenWhatItWasMadeFromChangesAndOnlyThen() {
+        var slow = new HealthCheck().withInterval(30_000_000_000L).withRetries(10).withStartPeriod(900_000_000_000L);
+        var like = new ContainerSpec().withImage("g").withHealthCheck(slow).withEnv(List.of("JAVA_TOOL_OPTIONS=-Xss1m"));
+        var made = DockerServiceSpecs.gateway(spec("gateway"), CLUSTER, like);
+        assertThat(made.getLabels()).containsKey(DockerServiceSpecs.GATEWAY_SPEC);
+        assertThat(made.getTaskTemplate().getContainerSpec().getLabels())
+                .doesNotContainKey(DockerServiceSpecs.GATEWAY_SPEC);
+
+        // the same inputs, built again (as the next deploy does): nothing to update
+        var again = DockerServiceSpecs.gateway(spec("gateway"), CLUSTER, new ContainerSpec().withImage("g")
+                .withHealthCheck(new HealthCheck().withInterval(30_000_000_000L).withRetries(10)
+                                         .withStartPeriod(900_000_000_000L))
+                .withEnv(List.of("JAVA_TOOL_OPTIONS=-Xss1m")));
+        assertThat(DockerServices.sameGateway(made, again)).isTrue();
+
+        // the stack's gateway got another health check, or other JVM options, or none: update
+        var patient = DockerServiceSpecs.gateway(spec("gateway"), CLUSTER, new ContainerSpec().withImage("g")
+                .withHealthCheck(new HealthCheck().withInterval(30_000_000_000L).withRetries(20)
+                                         .withStartPeriod(900_000_000_000L)).withEnv(List.of("JAVA_TOOL_OPTIONS=-Xss1m")));
+        var tuned = DockerServiceSpecs.gateway(spec("gateway"), CLUSTER, new ContainerSpec().withImage("g")
+                .withEnv(List.of("JAVA_TOOL_OPTIONS=-Xss2m")));
+        assertThat(DockerServices.sameGateway(made, patient)).isFalse();
+        assertThat(DockerServices.sameGateway(made, tuned)).isFalse();
+        assertThat(DockerServices.sameGateway(made, DockerServiceSpecs.gateway(spec("gateway"), CLUSTER, null)))
+                .isFalse();
+
+        // a gateway made before fingerprints: compared by image, environment and ports, as it was then
+        var old = DockerServiceSpecs.gateway(spec("gateway"), CLUSTER, null);
+        old.getLabels().remove(DockerServiceSpecs.GATEWAY_SPEC);
+        assertThat(DockerServices.sameGateway(old, DockerServiceSpecs.gateway(spec("gateway"), CLUSTER, null)))
+                .isTrue();
+        assertThat(DockerServices.sameGateway(old, tuned)).isFalse();
+    }
+
+    @Test
     void ingressModeAppPublishesThroughTheRoutingMeshWithAVip() {
         var app = DockerServiceSpecs.app(spec("ingress"), CLUSTER);
         assertThat(app.getEndpointSpec().getMode()).isEqualTo(EndpointResolutionMode.VIP);
