@@ -123,8 +123,7 @@ final class DockerServiceSpecs {
         }
         ContainerSpec container = new ContainerSpec()
                 .withImage(spec.gatewayImage())
-                .withEnv(env(env))
-                .withLabels(labels);
+                .withEnv(env(env));
         if (like != null && like.getHealthCheck() != null) {
             container.withHealthCheck(like.getHealthCheck());
         }
@@ -135,15 +134,17 @@ final class DockerServiceSpecs {
                 .withNetworks(networks(spec.network()));
         ServiceSpec gateway = new ServiceSpec()
                 .withName(gatewayName(spec.name()))
-                .withLabels(labels)
                 .withTaskTemplate(task)
                 .withMode(new ServiceModeConfig().withGlobal(new ServiceGlobalModeOptions()))
                 .withUpdateConfig(new UpdateConfig().withParallelism(1L).withOrder(UpdateOrder.STOP_FIRST))
                 .withEndpointSpec(new EndpointSpec().withMode(EndpointResolutionMode.DNSRR).withPorts(List.of(
                         new PortConfig().withProtocol(PortConfigProtocol.TCP).withTargetPort(spec.publishedPort())
                                 .withPublishedPort(spec.publishedPort()).withPublishMode(PortConfig.PublishMode.host))));
+        // the fingerprint leaves the labels out: they carry the deployment's revision, and an update of the app
+        // must not restart its gateway (stop-first: the published port would refuse requests meanwhile)
         Map<String, String> serviceLabels = new LinkedHashMap<>(labels);
         serviceLabels.put(GATEWAY_SPEC, fingerprint(gateway));
+        container.withLabels(labels);
         return gateway.withLabels(serviceLabels);
     }
 

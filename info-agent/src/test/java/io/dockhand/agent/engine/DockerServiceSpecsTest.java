@@ -161,6 +161,14 @@ class DockerServiceSpecsTest {
                 .withEnv(List.of("JAVA_TOOL_OPTIONS=-Xss1m")));
         assertThat(DockerServices.sameGateway(made, again)).isTrue();
 
+        // the app updated to revision 4 with another image, replicas and env: its gateway stays as it is
+        var revision4 = new io.dockhand.api.ServiceSpec("dh-hello", "hello", 4, "127.0.0.1:5000/hello@sha256:"
+                + "b".repeat(64), 8000, 18080, "gateway", 3, Map.of("GREETING", "hello"), 1.0, 512L * 1024 * 1024,
+                "/ready", 90, "dockhand_net", "dockhand/gateway:latest");
+        var afterUpdate = DockerServiceSpecs.gateway(revision4, CLUSTER, like);
+        assertThat(afterUpdate.getLabels()).containsEntry(DockerServiceSpecs.REVISION, "4");
+        assertThat(DockerServices.sameGateway(made, afterUpdate)).isTrue();
+
         // the stack's gateway got another health check, or other JVM options, or none: update
         var patient = DockerServiceSpecs.gateway(spec("gateway"), CLUSTER, new ContainerSpec().withImage("g")
                 .withHealthCheck(new HealthCheck().withInterval(30_000_000_000L).withRetries(20)
