@@ -4,7 +4,8 @@
 #   host     libvirt's daemons ready (provision/vagrant-host.sh)
 #   box      the offline box dockhand/bookworm, built if absent (provision/vagrant-box.sh)
 #   up       vagrant up --provider=libvirt: two VMs, the images loaded into each, a two-node swarm, the stack
-#   swarm    server is the manager (Leader), client a worker, both Ready; the store's 3 replicas run on server
+#   swarm    server is the manager (Leader), client a worker, both Ready; the store's replicas run on server (3, or 1
+#            under software emulation: provision/vagrant-emulation.yml), every global service on both nodes
 #   client   on the client VM, through `vagrant ssh client`: the client container runs `post` then `get`
 #   record   the record shows the client container's id and node `client`; the store (from the host, through
 #            the server VM's port 5001) has it too
@@ -123,10 +124,16 @@ swarm() {
   echo "$nodes" | grep -qx 'server Ready Leader' || die "server is not the Ready manager (Leader)"
   [ "$(echo "$nodes" | grep -c .)" = 2 ] || die "the swarm does not have exactly 2 nodes"
   # The client's own agent and gateway (global services) start once it has joined: wait for them.
+  # The store's replicas: 3 (swarm-stack.yml), 1 under software emulation (provision/vagrant-emulation.yml).
+  local wanted expected=3
+  [ "$(on server "systemd-detect-virt 2>/dev/null || true")" != qemu ] || expected=1
+  wanted=$(on server "sudo docker service inspect --format '{{.Spec.Mode.Replicated.Replicas}}' dockhand_server")
+  [ "$wanted" = "$expected" ] || die "dockhand_server wants '$wanted' replicas, not $expected"
+  log "the store's replicas: $wanted wanted"
   local services start=$SECONDS
   while :; do
     services=$(on server "sudo docker service ls --format '{{.Name}}={{.Replicas}}' | sort | tr '\n' ' '")
-    case "$services" in *dockhand_agent=2/2*dockhand_gateway=2/2*dockhand_server=3/3*) break ;; esac
+    case "$services" in *dockhand_agent=2/2*dockhand_gateway=2/2*dockhand_registry-gateway=2/2*dockhand_registry=1/1*"dockhand_server=$wanted/$wanted"*) break ;; esac
     [ $((SECONDS - start)) -lt 900 ] || die "services not all running after 900 s: $services"
     log "waiting ($((SECONDS - start)) s): $services"
     sleep 10
@@ -135,7 +142,7 @@ swarm() {
   local tasks
   tasks=$(on server "sudo docker service ps dockhand_server --filter desired-state=running --format '{{.Node}} {{.CurrentState}}'")
   printf '  dockhand_server: %s\n' "$tasks" >&2
-  [ "$(echo "$tasks" | grep -c '^server Running')" = 3 ] || die "the store's 3 replicas are not all running on server"
+  [ "$(echo "$tasks" | grep -c '^server Running')" = "$wanted" ] || die "the store's $wanted replicas are not all running on server"
 }
 
 client() {
