@@ -214,9 +214,9 @@ final class DockerServices implements ServiceDriver {
     @Override
     public void create(io.dockhand.api.ServiceSpec spec) {
         ServiceSpec app = DockerServiceSpecs.app(spec, cluster);
-        calls.ask("create service " + spec.name(), () -> {
+        calls.change("create service " + spec.name(), () -> {
             try {
-                questions.createServiceCmd(app).exec();
+                longCalls.createServiceCmd(app).exec();
             } catch (ConflictException e) {
                 throw new TaskConflictException("Service " + spec.name() + " exists already: "
                         + DockerCalls.engineMessage(e));
@@ -228,8 +228,8 @@ final class DockerServices implements ServiceDriver {
     @Override
     public void update(ServiceState current, io.dockhand.api.ServiceSpec spec) {
         ServiceSpec app = DockerServiceSpecs.app(spec, cluster);
-        calls.ask("update service " + spec.name(), () -> {
-            questions.updateServiceCmd(current.id(), app).withVersion(current.version()).exec();
+        calls.change("update service " + spec.name(), () -> {
+            longCalls.updateServiceCmd(current.id(), app).withVersion(current.version()).exec();
             return null;
         });
     }
@@ -244,13 +244,13 @@ final class DockerServices implements ServiceDriver {
         ServiceSpec wanted = DockerServiceSpecs.gateway(spec, cluster, like);
         String name = wanted.getName();
         Optional<Service> existing = inspect(name).filter(this::ours);
-        calls.ask("make gateway service " + name, () -> {
+        calls.change("make gateway service " + name, () -> {
             if (existing.isEmpty()) {
-                questions.createServiceCmd(wanted).exec();
+                longCalls.createServiceCmd(wanted).exec();
             } else {
                 ServiceSpec now = existing.get().getSpec();
                 if (!sameGateway(now, wanted)) {
-                    questions.updateServiceCmd(existing.get().getId(), wanted)
+                    longCalls.updateServiceCmd(existing.get().getId(), wanted)
                             .withVersion(existing.get().getVersion().getIndex()).exec();
                 }
             }
@@ -281,9 +281,9 @@ final class DockerServices implements ServiceDriver {
         if (service.isEmpty()) {
             return false;
         }
-        return calls.ask("remove service " + name, () -> {
+        return calls.change("remove service " + name, () -> {
             try {
-                questions.removeServiceCmd(service.get().getId()).exec();
+                longCalls.removeServiceCmd(service.get().getId()).exec();
                 return true;
             } catch (NotFoundException e) {
                 return false;
