@@ -46,8 +46,7 @@ import com.github.dockerjava.core.DockerClientConfig;
  * labelled {@code io.dockhand.managed=true} too. How a task is isolated is decided in {@link DockerTasks}.
  *
  * <p>Like {@link DockerEngine} it keeps a client for questions, answered within the engine timeout, and one for
- * what may take long: builds, waits, stops and streams, and changes (a task's container created and started, a
- * service made, updated or removed), which have a deadline of their own.
+ * what may take long: builds, waits, stops and streams.
  */
 public final class DockerDriver implements TaskDriver {
 
@@ -84,20 +83,9 @@ public final class DockerDriver implements TaskDriver {
      * @param cluster the cluster's label value; null for a driver that neither labels nor filters by cluster
      */
     public static DockerDriver connect(String dockerHost, Duration timeout, String cluster) {
-        return connect(dockerHost, timeout, DEFAULT_CHANGE_TIMEOUT, cluster);
-    }
-
-    /** How long a change may take unless said otherwise ({@code agent.engine.changetimeout}'s default). */
-    public static final Duration DEFAULT_CHANGE_TIMEOUT = Duration.ofSeconds(60);
-
-    /**
-     * Connects to an engine for one cluster, with a deadline for changes (a task's container created or started, a
-     * service made, updated or removed) apart from the questions' one.
-     */
-    public static DockerDriver connect(String dockerHost, Duration timeout, Duration changeTimeout, String cluster) {
         DockerClientConfig config = DockerCalls.config(dockerHost);
         return new DockerDriver(DockerCalls.client(config, timeout, timeout), DockerCalls.client(config, timeout, null),
-                new DockerCalls(timeout, changeTimeout), cluster);
+                new DockerCalls(timeout), cluster);
     }
 
     private Map<String, String> ours(Map<String, String> labels) {
@@ -128,8 +116,8 @@ public final class DockerDriver implements TaskDriver {
 
     @Override
     public TaskHandle start(TaskSpec spec) {
-        String containerId = calls.change("create task " + spec.id(), () -> {
-            var create = longCalls.createContainerCmd(spec.image())
+        String containerId = calls.ask("create task " + spec.id(), () -> {
+            var create = questions.createContainerCmd(spec.image())
                     .withName(DockerTasks.containerName(spec.id()))
                     .withLabels(ours(DockerTasks.labels(spec)))
                     .withEnv(DockerTasks.env(spec.env()))
@@ -151,14 +139,14 @@ public final class DockerDriver implements TaskDriver {
             }
         });
         try {
-            calls.change("start task " + spec.id(), () -> {
-                longCalls.startContainerCmd(containerId).exec();
+            calls.ask("start task " + spec.id(), () -> {
+                questions.startContainerCmd(containerId).exec();
                 return null;
             });
         } catch (RuntimeException e) {
             try {
-                calls.change("remove task " + spec.id() + " that did not start", () -> {
-                    longCalls.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+                calls.ask("remove task " + spec.id() + " that did not start", () -> {
+                    questions.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
                     return null;
                 });
             } catch (RuntimeException cleanup) {

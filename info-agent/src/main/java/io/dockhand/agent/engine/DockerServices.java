@@ -214,9 +214,9 @@ final class DockerServices implements ServiceDriver {
     @Override
     public void create(io.dockhand.api.ServiceSpec spec) {
         ServiceSpec app = DockerServiceSpecs.app(spec, cluster);
-        calls.change("create service " + spec.name(), () -> {
+        calls.ask("create service " + spec.name(), () -> {
             try {
-                longCalls.createServiceCmd(app).exec();
+                questions.createServiceCmd(app).exec();
             } catch (ConflictException e) {
                 throw new TaskConflictException("Service " + spec.name() + " exists already: "
                         + DockerCalls.engineMessage(e));
@@ -228,8 +228,8 @@ final class DockerServices implements ServiceDriver {
     @Override
     public void update(ServiceState current, io.dockhand.api.ServiceSpec spec) {
         ServiceSpec app = DockerServiceSpecs.app(spec, cluster);
-        calls.change("update service " + spec.name(), () -> {
-            longCalls.updateServiceCmd(current.id(), app).withVersion(current.version()).exec();
+        calls.ask("update service " + spec.name(), () -> {
+            questions.updateServiceCmd(current.id(), app).withVersion(current.version()).exec();
             return null;
         });
     }
@@ -244,13 +244,13 @@ final class DockerServices implements ServiceDriver {
         ServiceSpec wanted = DockerServiceSpecs.gateway(spec, cluster, like);
         String name = wanted.getName();
         Optional<Service> existing = inspect(name).filter(this::ours);
-        calls.change("make gateway service " + name, () -> {
+        calls.ask("make gateway service " + name, () -> {
             if (existing.isEmpty()) {
-                longCalls.createServiceCmd(wanted).exec();
+                questions.createServiceCmd(wanted).exec();
             } else {
                 ServiceSpec now = existing.get().getSpec();
                 if (!sameGateway(now, wanted)) {
-                    longCalls.updateServiceCmd(existing.get().getId(), wanted)
+                    questions.updateServiceCmd(existing.get().getId(), wanted)
                             .withVersion(existing.get().getVersion().getIndex()).exec();
                 }
             }
@@ -281,9 +281,9 @@ final class DockerServices implements ServiceDriver {
         if (service.isEmpty()) {
             return false;
         }
-        return calls.change("remove service " + name, () -> {
+        return calls.ask("remove service " + name, () -> {
             try {
-                longCalls.removeServiceCmd(service.get().getId()).exec();
+                questions.removeServiceCmd(service.get().getId()).exec();
                 return true;
             } catch (NotFoundException e) {
                 return false;
