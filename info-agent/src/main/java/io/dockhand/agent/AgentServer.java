@@ -63,7 +63,8 @@ public final class AgentServer implements AutoCloseable {
             if (settings.store() != null && workSettings.enabled()) {
                 Duration timeout = settings.engineTimeout().compareTo(DRIVER_TIMEOUT) > 0
                         ? settings.engineTimeout() : DRIVER_TIMEOUT;
-                driver = DockerDriver.connect(settings.dockerHost(), timeout, NodeWork.clusterOf(settings.token()));
+                driver = DockerDriver.connect(settings.dockerHost(), timeout, settings.changeTimeout(),
+                                              NodeWork.clusterOf(settings.token()));
                 work = NodeWork.start(workSettings, DeploySettings.create(config), settings.store(), settings.token(),
                                       engine, driver, agentVersion(), watch);
             }

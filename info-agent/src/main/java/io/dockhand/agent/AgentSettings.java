@@ -3,6 +3,7 @@ package io.dockhand.agent;
 import java.net.URI;
 import java.time.Duration;
 
+import io.dockhand.agent.engine.DockerDriver;
 import io.dockhand.api.Durations;
 import io.dockhand.web.ClusterToken;
 
@@ -24,9 +25,11 @@ import io.helidon.config.Config;
  *                        ({@code agent.engine.timeout}, such as {@code 2s})
  * @param refreshInterval how often the agent re-reads the engine when it reports no changes
  *                        ({@code agent.refresh.interval})
+ * @param changeTimeout   how long the executor's changes to the engine may take: a task's container created and
+ *                        started, a deployment's service made, updated or removed ({@code agent.engine.changetimeout})
  */
 public record AgentSettings(String dockerHost, ClusterToken token, URI store, Duration engineTimeout,
-                            Duration refreshInterval) {
+                            Duration refreshInterval, Duration changeTimeout) {
 
     static final Duration DEFAULT_ENGINE_TIMEOUT = Duration.ofSeconds(2);
     static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(2);
@@ -39,7 +42,8 @@ public record AgentSettings(String dockerHost, ClusterToken token, URI store, Du
                                 config.get("agent.tokenfile").asString().orElse(null)),
                 config.get("agent.store").asString().filter(s -> !s.isBlank()).map(URI::create).orElse(null),
                 duration(config, "agent.engine.timeout", DEFAULT_ENGINE_TIMEOUT),
-                duration(config, "agent.refresh.interval", DEFAULT_REFRESH_INTERVAL));
+                duration(config, "agent.refresh.interval", DEFAULT_REFRESH_INTERVAL),
+                duration(config, "agent.engine.changetimeout", DockerDriver.DEFAULT_CHANGE_TIMEOUT));
     }
 
     private static Duration duration(Config config, String key, Duration fallback) {
@@ -53,6 +57,7 @@ public record AgentSettings(String dockerHost, ClusterToken token, URI store, Du
     @Override
     public String toString() {
         return "AgentSettings[dockerHost=" + dockerHost + ", token=" + token
-                + ", store=" + store + ", engineTimeout=" + engineTimeout + ", refreshInterval=" + refreshInterval + "]";
+                + ", store=" + store + ", engineTimeout=" + engineTimeout + ", refreshInterval=" + refreshInterval
+                + ", changeTimeout=" + changeTimeout + "]";
     }
 }

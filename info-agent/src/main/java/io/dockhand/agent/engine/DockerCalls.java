@@ -36,15 +36,32 @@ final class DockerCalls implements AutoCloseable {
     private static final Pattern ENGINE_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private final Duration timeout;
+    private final Duration changeTimeout;
     private final ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
 
-    /** @param timeout how long a question may take, connecting included */
+    /** @param timeout how long a question may take, connecting included; a change may take as long */
     DockerCalls(Duration timeout) {
+        this(timeout, timeout);
+    }
+
+    /**
+     * @param timeout       how long a question may take, connecting included
+     * @param changeTimeout how long a change may take: creating and starting a container, making, updating or
+     *                      removing a service. A loaded engine answers those late (a swarm manager committing to
+     *                      its log, a VM under emulation starting a container), while a question is quick.
+     */
+    DockerCalls(Duration timeout, Duration changeTimeout) {
         this.timeout = timeout;
+        this.changeTimeout = changeTimeout.compareTo(timeout) > 0 ? changeTimeout : timeout;
     }
 
     Duration timeout() {
         return timeout;
+    }
+
+    /** Runs one call that changes the engine's state under the change deadline. */
+    <T> T change(String what, Supplier<T> call) {
+        return ask(what, changeTimeout, call);
     }
 
     /** The engine's address and TLS settings: {@code dockerHost}, or docker-java's defaults when it is blank. */

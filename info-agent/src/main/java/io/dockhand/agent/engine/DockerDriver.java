@@ -46,7 +46,9 @@ import com.github.dockerjava.core.DockerClientConfig;
  * labelled {@code io.dockhand.managed=true} too. How a task is isolated is decided in {@link DockerTasks}.
  *
  * <p>Like {@link DockerEngine} it keeps a client for questions, answered within the engine timeout, and one for
- * what may take long: builds, waits, stops and streams.
+ * what may take long: builds, waits, stops and streams. Changes (a task's container created and started, a service
+ * made, updated or removed) go through the questions' client under a deadline of their own; over TCP that client's
+ * response timeout, the question's, still bounds them.
  */
 public final class DockerDriver implements TaskDriver {
 
@@ -83,9 +85,20 @@ public final class DockerDriver implements TaskDriver {
      * @param cluster the cluster's label value; null for a driver that neither labels nor filters by cluster
      */
     public static DockerDriver connect(String dockerHost, Duration timeout, String cluster) {
+        return connect(dockerHost, timeout, DEFAULT_CHANGE_TIMEOUT, cluster);
+    }
+
+    /** How long a change may take unless said otherwise ({@code agent.engine.changetimeout}'s default). */
+    public static final Duration DEFAULT_CHANGE_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * Connects to an engine for one cluster, with a deadline for changes (a task's container created or started, a
+     * service made, updated or removed) apart from the questions' one.
+     */
+    public static DockerDriver connect(String dockerHost, Duration timeout, Duration changeTimeout, String cluster) {
         DockerClientConfig config = DockerCalls.config(dockerHost);
         return new DockerDriver(DockerCalls.client(config, timeout, timeout), DockerCalls.client(config, timeout, null),
-                new DockerCalls(timeout), cluster);
+                new DockerCalls(timeout, changeTimeout), cluster);
     }
 
     private Map<String, String> ours(Map<String, String> labels) {
@@ -116,7 +129,7 @@ public final class DockerDriver implements TaskDriver {
 
     @Override
     public TaskHandle start(TaskSpec spec) {
-        String containerId = calls.ask("create task " + spec.id(), () -> {
+        String containerId = calls.change("create task " + spec.id(), () -> {
             var create = questions.createContainerCmd(spec.image())
                     .withName(DockerTasks.containerName(spec.id()))
                     .withLabels(ours(DockerTasks.labels(spec)))
@@ -139,13 +152,13 @@ public final class DockerDriver implements TaskDriver {
             }
         });
         try {
-            calls.ask("start task " + spec.id(), () -> {
+            calls.change("start task " + spec.id(), () -> {
                 questions.startContainerCmd(containerId).exec();
                 return null;
             });
         } catch (RuntimeException e) {
             try {
-                calls.ask("remove task " + spec.id() + " that did not start", () -> {
+                calls.change("remove task " + spec.id() + " that did not start", () -> {
                     questions.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
                     return null;
                 });

@@ -214,7 +214,7 @@ final class DockerServices implements ServiceDriver {
     @Override
     public void create(io.dockhand.api.ServiceSpec spec) {
         ServiceSpec app = DockerServiceSpecs.app(spec, cluster);
-        calls.ask("create service " + spec.name(), () -> {
+        calls.change("create service " + spec.name(), () -> {
             try {
                 questions.createServiceCmd(app).exec();
             } catch (ConflictException e) {
@@ -228,7 +228,7 @@ final class DockerServices implements ServiceDriver {
     @Override
     public void update(ServiceState current, io.dockhand.api.ServiceSpec spec) {
         ServiceSpec app = DockerServiceSpecs.app(spec, cluster);
-        calls.ask("update service " + spec.name(), () -> {
+        calls.change("update service " + spec.name(), () -> {
             questions.updateServiceCmd(current.id(), app).withVersion(current.version()).exec();
             return null;
         });
@@ -244,7 +244,7 @@ final class DockerServices implements ServiceDriver {
         ServiceSpec wanted = DockerServiceSpecs.gateway(spec, cluster, like);
         String name = wanted.getName();
         Optional<Service> existing = inspect(name).filter(this::ours);
-        calls.ask("make gateway service " + name, () -> {
+        calls.change("make gateway service " + name, () -> {
             if (existing.isEmpty()) {
                 questions.createServiceCmd(wanted).exec();
             } else {
@@ -281,7 +281,7 @@ final class DockerServices implements ServiceDriver {
         if (service.isEmpty()) {
             return false;
         }
-        return calls.ask("remove service " + name, () -> {
+        return calls.change("remove service " + name, () -> {
             try {
                 questions.removeServiceCmd(service.get().getId()).exec();
                 return true;

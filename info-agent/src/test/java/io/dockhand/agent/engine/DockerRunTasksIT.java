@@ -95,6 +95,24 @@ class DockerRunTasksIT {
         assertThat(driver.runTasks(NODE)).isEmpty();
     }
 
+    /**
+     * Creating and starting a task's container is a change, with its own deadline: a loaded engine (a VM under
+     * emulation took over 20 s) answers it late, and a question's deadline (2 s by default) failed the run.
+     * Here questions get 20 ms, less than any container start takes, so the start must not be held to it.
+     */
+    @Test
+    void startsATaskUnderTheChangeDeadlineNotTheQuestionsOne() {
+        var spec = new TaskSpec("run-" + RUN + "-slow", TaskObjects.BASE_IMAGE, List.of("sleep", "30"), Map.of(),
+                LABELS, null, new Limits(0.5, 32L * 1024 * 1024, 0), new RunRef("r-" + RUN + "-slow", 1, NODE));
+        try (DockerDriver hurried = DockerDriver.connect(null, Duration.ofMillis(20), Duration.ofSeconds(60),
+                                                         "cluster-" + RUN)) {
+            hurried.start(spec);
+        }
+        assertThat(DOCKER.docker().inspectContainerCmd("dockhand-task-" + spec.id()).exec().getState().getRunning())
+                .isTrue();
+        driver.destroy(spec.id(), true);
+    }
+
     @Test
     void leavesNoStepImageOfAFailedBuild() {
         List<String> log = new CopyOnWriteArrayList<>();

@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * An engine that stops answering one kind of call (the node's description, {@code GET /info}) for longer than a
  * lease: the agent's heartbeats carry on with the description it had, so the run it holds keeps its lease and goes
- * on running; only the description goes stale meanwhile. An engine that creates a run's container without answering:
- * the run fails and the container does not stay.
+ * on running; only the description goes stale meanwhile. An engine that creates a run's container without answering
+ * within the deadline of a change ({@code agent.engine.changetimeout}): the run fails and the container does not stay.
  */
 class EngineStallIT {
 
@@ -40,7 +40,9 @@ class EngineStallIT {
         engine = new EngineProxy(dir.resolve("docker.sock"));
         engine.up();
         node = "stall-it-" + cluster.id;
-        cluster.agent(node, Map.of("docker.host", engine.dockerHost(), "agent.engine.timeout", "8s"));
+        // A container's create is a change: its own deadline (60 s by default) cuts an unanswered one off.
+        cluster.agent(node, Map.of("docker.host", engine.dockerHost(), "agent.engine.timeout", "8s",
+                                   "agent.engine.changetimeout", "8s"));
         cluster.awaitNode(node, Duration.ofSeconds(30));
     }
 
