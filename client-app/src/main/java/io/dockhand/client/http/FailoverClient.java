@@ -1,10 +1,12 @@
 package io.dockhand.client.http;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -18,8 +20,10 @@ import java.util.Set;
  * Sends requests to a service that may run as several replicas. Each configured base URL is resolved to all its
  * addresses; a request that cannot connect, times out or gets a 5xx answer goes to the next address, round after
  * round, until the time budget is spent. A POST carries the caller's {@code Idempotency-Key} on every attempt, so
- * the store keeps it once however many replicas saw it. Each attempt, body included, ends within the time left
- * and holds at most {@link Exchange#MAX_BODY} bytes.
+ * the store keeps it once however many replicas saw it. A POST without a key (a deployment made, updated or rolled
+ * back, a task submitted) is not safe to send twice: it gets the whole budget for one attempt, and once it may have
+ * reached a replica (anything but a failure to connect) it is not sent again, and the error says its outcome is
+ * unknown. Each attempt, body included, ends within the time left and holds at most {@link Exchange#MAX_BODY} bytes.
  */
 public final class FailoverClient implements AutoCloseable {
     private static final String RESTRICTED_HEADERS = "jdk.httpclient.allowRestrictedHeaders";
@@ -30,6 +34,7 @@ public final class FailoverClient implements AutoCloseable {
     private static final Duration SHORTEST_ATTEMPT = Duration.ofMillis(100);
     private static final Set<Integer> RETRIED_STATUS = Set.of(500, 502, 503, 504);
 
+    private final Duration maxAttempt;
     private final String role;
     private final List<URI> bases;
     private final Duration budget;
@@ -48,6 +53,13 @@ public final class FailoverClient implements AutoCloseable {
      * @param userAgent the {@code User-Agent} header
      */
     public FailoverClient(String role, List<URI> bases, Duration budget, Resolver resolver, String userAgent) {
+        this(role, bases, budget, MAX_ATTEMPT, resolver, userAgent);
+    }
+
+    /** A client whose attempts, but a POST without a key, end after {@code maxAttempt} (tests shorten it). */
+    FailoverClient(String role, List<URI> bases, Duration budget, Duration maxAttempt, Resolver resolver,
+                   String userAgent) {
+        this.maxAttempt = maxAttempt;
         this.role = role;
         this.bases = List.copyOf(bases);
         this.budget = budget;
@@ -108,7 +120,8 @@ public final class FailoverClient implements AutoCloseable {
                     failures.unresolved(slot.base() + path, slot.error());
                     continue;
                 }
-                Duration timeout = Duration.ofNanos(Math.min(left, MAX_ATTEMPT.toNanos() + wait.toNanos()));
+                Duration timeout = Duration.ofNanos(once(method, key) ? left
+                        : Math.min(left, maxAttempt.toNanos() + wait.toNanos()));
                 Response response = attempt(slot.targets().getFirst(), method, path, body, key, headers, timeout,
                                             failures);
                 if (response != null) {
@@ -150,9 +163,30 @@ public final class FailoverClient implements AutoCloseable {
         } catch (Exchange.TooLargeException e) {
             throw ProblemException.tooLarge(e, method, url);
         } catch (IOException e) {
+            if (once(method, key) && !unsent(e)) {
+                throw new UnreachableException("no answer from the " + role + ": " + Reasons.of(e) + " (" + method
+                        + " " + url + "); it may have been carried out, so it was not sent again: look before"
+                        + " repeating it", e);
+            }
             failures.failed(Reasons.of(e), e);
             return null;
         }
+    }
+
+    /** Whether a request must not be sent twice: a POST without an idempotency key. */
+    private static boolean once(String method, String key) {
+        return "POST".equals(method) && key == null;
+    }
+
+    /** Whether {@code error} says the request never left: no connection was made. */
+    private static boolean unsent(IOException error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof HttpConnectTimeoutException || t instanceof ConnectException
+                    || t instanceof UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What went wrong so far with one request; the last failure is the one reported. */

@@ -112,6 +112,74 @@ class FailoverClientTest {
     }
 
     @Test
+    void aPostWithoutAKeyIsNotSentAgainOnceItMayHaveArrived() throws Exception {
+        List<Map<String, String>> seen = new CopyOnWriteArrayList<>();
+        // A replica that takes the request (a deployment made, say), then dies before it answers.
+        Replica dying = replica(exchange -> {
+            seen.add(Map.of("body", new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+            exchange.close();
+        }, seen);
+        Replica healthy = replica(201, "{}");
+        try (FailoverClient client = client(List.of(dying.url(), healthy.url()), Resolver.SYSTEM)) {
+            assertThatThrownBy(() -> client.post("/api/v1/deployments", "{}".getBytes(StandardCharsets.UTF_8), null,
+                                                 Map.of()))
+                    .isInstanceOf(UnreachableException.class)
+                    .hasMessageStartingWith("no answer from the server: ")
+                    .hasMessageContaining("(POST " + dying.url() + "/api/v1/deployments)")
+                    .hasMessageEndingWith("it may have been carried out, so it was not sent again: look before"
+                                                  + " repeating it");
+        }
+        assertThat(dying.seen()).hasSize(1);
+        assertThat(healthy.seen()).isEmpty();
+    }
+
+    @Test
+    void aPostWithoutAKeyStillTriesTheNextAddressWhenItCannotConnect() throws Exception {
+        Replica up = replica(201, "{\"name\":\"app\"}");
+        try (FailoverClient client = client(List.of(closed(), up.url()), Resolver.SYSTEM)) {
+            Response response = client.post("/api/v1/deployments", "{}".getBytes(StandardCharsets.UTF_8), null,
+                                             Map.of());
+
+            assertThat(response.status()).isEqualTo(201);
+        }
+        assertThat(up.seen()).hasSize(1);
+    }
+
+    @Test
+    void aPostWithoutAKeyWaitsForASlowAnswerInsteadOfSendingItAgain() throws Exception {
+        List<Map<String, String>> seen = new CopyOnWriteArrayList<>();
+        // A replica that takes longer to answer than an attempt may last (a store cloning a repository to check it).
+        Replica slow = replica(exchange -> {
+            seen.add(Map.of("body", new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] bytes = "{\"name\":\"app\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(201, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }, seen);
+        try (FailoverClient client = new FailoverClient("server", List.of(slow.url()), Duration.ofSeconds(5),
+                                                        Duration.ofMillis(300), Resolver.SYSTEM, "test")) {
+            Response response = client.post("/api/v1/deployments", "{}".getBytes(StandardCharsets.UTF_8), null,
+                                             Map.of());
+
+            assertThat(response.status()).isEqualTo(201);
+            assertThat(slow.seen()).as("requests the replica got").hasSize(1);
+
+            // A keyed POST is safe to repeat: its attempts still end after 300 ms, and it is sent again and again.
+            assertThatThrownBy(() -> client.post("/api/v1/records", "{}".getBytes(StandardCharsets.UTF_8), "key-2"))
+                    .isInstanceOf(UnreachableException.class)
+                    .hasMessageStartingWith("cannot reach the server: ");
+            assertThat(slow.seen()).as("requests the replica got").hasSizeGreaterThan(2);
+        }
+    }
+
+    @Test
     void triesEveryAddressAHostResolvesToAndSendsTheHostName() throws Exception {
         Replica up = replica(200, "{}");
         int port = up.server().getAddress().getPort();
