@@ -48,7 +48,10 @@ CLIENT_IP=192.168.56.11
 APP=acceptance-app
 APP_PORT=8080
 APP_TEXT="hello from the acceptance app"
-CLIENT_RUN="docker run -i --rm --network dockhand_net -e JAVA_TOOL_OPTIONS=-XX:TieredStopAtLevel=1 -v /vagrant/provision/cluster.token:/run/secrets/dockhand_token:ro dockhand/client"
+# The client's request timeout (its default is 15 s): under software emulation the store, polled by both agents,
+# answered the client VM's `dockhand run` upload too late for the default.
+CLIENT_TIMEOUT=${DOCKHAND_ACCEPTANCE_CLIENT_TIMEOUT:-120s}
+CLIENT_RUN="docker run -i --rm --network dockhand_net -e JAVA_TOOL_OPTIONS=-XX:TieredStopAtLevel=1 -e DOCKHAND_TIMEOUT=$CLIENT_TIMEOUT -v /vagrant/provision/cluster.token:/run/secrets/dockhand_token:ro dockhand/client"
 NAME=dockhand-acceptance-$$
 
 times=()
@@ -147,7 +150,7 @@ swarm() {
 
 client() {
   log "vagrant ssh client: docker run -i --network dockhand_net dockhand/client <<< 'post / get'"
-  on client "printf 'post --timeout 120s\nget --format json --timeout 120s\n' | docker run -i --name $NAME --network dockhand_net -e JAVA_TOOL_OPTIONS=-XX:TieredStopAtLevel=1 dockhand/client 2>&1; echo exit=\$?" > "$tmp/client.out"
+  on client "printf 'post --timeout 120s\nget --format json --timeout 120s\n' | docker run -i --name $NAME --network dockhand_net -e JAVA_TOOL_OPTIONS=-XX:TieredStopAtLevel=1 -e DOCKHAND_TIMEOUT=$CLIENT_TIMEOUT dockhand/client 2>&1; echo exit=\$?" > "$tmp/client.out"
   sed 's/^/  client| /' "$tmp/client.out" >&2
   grep -qx 'exit=0' "$tmp/client.out" || die "the client failed"
   on client "docker inspect --format '{{.Id}}' $NAME && docker rm $NAME >/dev/null" > "$tmp/id"
@@ -193,8 +196,8 @@ run() {
   on client "set -e; d=\$(mktemp -d); printf 'FROM dockhand/client\nENTRYPOINT []\nCMD echo hello from the client node; exit 4\n' > \$d/Dockerfile
     node=\$(docker info --format '{{.Swarm.NodeID}}')
     set +e
-    docker run -i --rm --network dockhand_net -e JAVA_TOOL_OPTIONS=-XX:TieredStopAtLevel=1 -v /vagrant/provision/cluster.token:/run/secrets/dockhand_token:ro -v \$d:/work:ro -w /work dockhand/client run --node \$node . 2>&1; echo exit=\$?
-    docker run -i --rm --network dockhand_net -e JAVA_TOOL_OPTIONS=-XX:TieredStopAtLevel=1 dockhand/client nodes 2>&1
+    docker run -i --rm --network dockhand_net -e JAVA_TOOL_OPTIONS=-XX:TieredStopAtLevel=1 -e DOCKHAND_TIMEOUT=$CLIENT_TIMEOUT -v /vagrant/provision/cluster.token:/run/secrets/dockhand_token:ro -v \$d:/work:ro -w /work dockhand/client run --node \$node . 2>&1; echo exit=\$?
+    docker run -i --rm --network dockhand_net -e JAVA_TOOL_OPTIONS=-XX:TieredStopAtLevel=1 -e DOCKHAND_TIMEOUT=$CLIENT_TIMEOUT dockhand/client nodes 2>&1
     rm -rf \$d" > "$tmp/run.out"
   sed 's/^/  client| /' "$tmp/run.out" >&2
   grep -q '^hello from ' "$tmp/run.out" || die "dockhand run did not print the container's output"
