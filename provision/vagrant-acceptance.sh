@@ -51,6 +51,8 @@ APP_TEXT="hello from the acceptance app"
 # The client's request timeout (its default is 15 s): under software emulation the store, polled by both agents,
 # answered the client VM's `dockhand run` upload too late for the default.
 CLIENT_TIMEOUT=${DOCKHAND_ACCEPTANCE_CLIENT_TIMEOUT:-120s}
+# How long `deploy` waits for 2/2 (seconds): under emulation a node built the app in 735 s and pushed it in ~750 s.
+DEPLOY_WAIT=${DOCKHAND_ACCEPTANCE_DEPLOY_WAIT:-3600}
 CLIENT_RUN="docker run -i --rm --network dockhand_net -e JAVA_TOOL_OPTIONS=-XX:TieredStopAtLevel=1 -e DOCKHAND_TIMEOUT=$CLIENT_TIMEOUT -v /vagrant/provision/cluster.token:/run/secrets/dockhand_token:ro dockhand/client"
 NAME=dockhand-acceptance-$$
 
@@ -294,7 +296,8 @@ print(d["status"], "%d/%d" % (d["replicasRunning"], d["replicasWanted"]), "|", l
       failed*) echo "$json" | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d.get("failedStep"), d.get("reason"))' >&2
                die "the deployment failed" ;;
     esac
-    [ $((SECONDS - start)) -lt 1500 ] || die "the deployment is not running 2/2 after 1500 s: ${now:-no answer from the store}"
+    [ $((SECONDS - start)) -lt "$DEPLOY_WAIT" ] ||
+      die "the deployment is not running 2/2 after $DEPLOY_WAIT s: ${now:-no answer from the store}"
     sleep 10
   done
   log "running 2/2 after $((SECONDS - start)) s; vagrant ssh client: dockhand deployment $APP"
