@@ -37,6 +37,10 @@ ensure_token_secret
 if [ "$(systemd-detect-virt 2>/dev/null || true)" = qemu ]; then
   # Software emulation (no KVM): JVMs start in minutes; provision/vagrant-emulation.yml gives them the time.
   log "software emulation: deploying with provision/vagrant-emulation.yml (slow-start health checks, C1 JIT)"
+  # Every node's engine reports to the manager every 5 s, and a node silent for three periods is down: swarm then
+  # replaced every task of the stack on both VMs while their engines were only slow. 20 s gives a minute's grace.
+  log "software emulation: swarm nodes report every 20 s (5 s by default)"
+  docker swarm update --dispatcher-heartbeat 20s >/dev/null
   existed=false
   stack_exists "$STACK" && existed=true
   docker stack deploy --resolve-image never -c "$DOCKHAND_ROOT/swarm-stack.yml" \

@@ -75,20 +75,30 @@ public record StoreSettings(String url, String user, String password, int poolSi
      * @param maxLogBytes      the largest log kept per run; later output is dropped ({@code runs.maxlog}, 64m)
      * @param contextRetention a context no unfinished run needs is deleted once unused this long
      *                         ({@code runs.contextretention}, 7d)
+     * @param claimPoll        how often a waiting claim asks the database again for work queued on another replica
+     *                         ({@code runs.claimpoll}, 200ms; work queued on this replica wakes it at once)
      */
     public record Work(Duration downAfter, Duration lease, long maxContextBytes, long maxLogBytes,
-                       Duration contextRetention) {
+                       Duration contextRetention, Duration claimPoll) {
     }
 
-    /** Reads {@code nodes.downafter}, {@code runs.lease}, {@code runs.maxcontext}, {@code runs.maxlog} and
-     * {@code runs.contextretention} under {@code store}. */
+    /** Reads {@code nodes.downafter}, {@code runs.lease}, {@code runs.maxcontext}, {@code runs.maxlog},
+     * {@code runs.contextretention} and {@code runs.claimpoll} under {@code store}. */
     public static Work work(Config store) {
         Duration lease = positive("runs.lease", workDuration(store, "runs.lease", "10s"));
         return new Work(positive("nodes.downafter", workDuration(store, "nodes.downafter", "10s")),
                         lease.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : lease,
                         size(store, "runs.maxcontext", "1g"),
                         size(store, "runs.maxlog", "64m"),
-                        positive("runs.contextretention", workDuration(store, "runs.contextretention", "7d")));
+                        positive("runs.contextretention", workDuration(store, "runs.contextretention", "7d")),
+                        claimPoll(workDuration(store, "runs.claimpoll", "200ms")));
+    }
+
+    private static Duration claimPoll(Duration poll) {
+        if (poll.compareTo(Duration.ofMillis(10)) < 0 || poll.compareTo(Duration.ofSeconds(30)) > 0) {
+            throw new IllegalArgumentException("store.runs.claimpoll: from 10ms to 30s, not " + Durations.format(poll));
+        }
+        return poll;
     }
 
     /**

@@ -51,14 +51,16 @@ class StoreSettingsTest {
         assertThat(defaults.maxContextBytes()).isEqualTo(1L << 30);
         assertThat(defaults.maxLogBytes()).isEqualTo(64L << 20);
         assertThat(defaults.contextRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(defaults.claimPoll()).isEqualTo(Duration.ofMillis(200));
         StoreSettings.Work set = StoreSettings.work(Config.just(ConfigSources.create(Map.of(
                 "nodes.downafter", "1s", "runs.lease", "2s", "runs.maxcontext", "3m", "runs.maxlog", "64k",
-                "runs.contextretention", "12h"))));
+                "runs.contextretention", "12h", "runs.claimpoll", "2s"))));
         assertThat(set.downAfter()).isEqualTo(Duration.ofSeconds(1));
         assertThat(set.lease()).isEqualTo(Duration.ofSeconds(2));
         assertThat(set.maxContextBytes()).isEqualTo(3L << 20);
         assertThat(set.maxLogBytes()).isEqualTo(64L << 10);
         assertThat(set.contextRetention()).isEqualTo(Duration.ofHours(12));
+        assertThat(set.claimPoll()).isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
@@ -69,5 +71,9 @@ class StoreSettingsTest {
                 .hasMessageContaining("store.runs.lease");
         assertThatThrownBy(() -> StoreSettings.work(Config.just(ConfigSources.create(Map.of("nodes.downafter",
                 "0s"))))).hasMessageContaining("store.nodes.downafter");
+        assertThatThrownBy(() -> StoreSettings.work(Config.just(ConfigSources.create(Map.of("runs.claimpoll",
+                "1ms"))))).hasMessageContaining("store.runs.claimpoll");
+        assertThatThrownBy(() -> StoreSettings.work(Config.just(ConfigSources.create(Map.of("runs.claimpoll",
+                "1m"))))).hasMessageContaining("store.runs.claimpoll");
     }
 }

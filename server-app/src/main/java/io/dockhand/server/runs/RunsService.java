@@ -494,7 +494,7 @@ public final class RunsService implements Routes.Resource {
                 res.send();
                 return;
             }
-            signals.awaitWork(Math.min(200, left));
+            signals.awaitWork(Math.min(settings.claimPoll().toMillis(), left));
         }
     }
 
