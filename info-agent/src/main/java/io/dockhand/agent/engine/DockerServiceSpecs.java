@@ -48,7 +48,14 @@ final class DockerServiceSpecs {
     static final String GATEWAY_SUFFIX = "-gw";
 
     static final Duration HEALTH_INTERVAL = Duration.ofSeconds(2);
-    static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * How long one check may take. The check may start an interpreter (Python, Node) before it asks: on a loaded
+     * node that took more than 2 s, and swarm replaced healthy replicas again and again (the Vagrant VMs under
+     * software emulation, with a timeout of 2 s: 0/2 running several times within five minutes).
+     */
+    static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(10);
+    /** How long one client in the check waits for the app's answer. */
+    static final int HEALTH_ANSWER_SECONDS = 5;
     static final int HEALTH_RETRIES = 3;
     static final Duration HEALTH_START_PERIOD = Duration.ofSeconds(5);
     static final Duration UPDATE_MONITOR = Duration.ofSeconds(10);
@@ -181,9 +188,11 @@ final class DockerServiceSpecs {
             throw new IllegalArgumentException("Not a health path: " + path);
         }
         String url = "http://127.0.0.1:" + port + path;
-        String command = "curl -fsS -o /dev/null --max-time 2 '" + url + "'"
-                + " || wget -q -O /dev/null -T 2 '" + url + "'"
-                + " || python3 -c \"import urllib.request; urllib.request.urlopen('" + url + "', timeout=2)\""
+        int wait = HEALTH_ANSWER_SECONDS;
+        String command = "curl -fsS -o /dev/null --max-time " + wait + " '" + url + "'"
+                + " || wget -q -O /dev/null -T " + wait + " '" + url + "'"
+                + " || python3 -c \"import urllib.request; urllib.request.urlopen('" + url + "', timeout=" + wait
+                + ")\""
                 + " || node -e \"require('http').get('" + url + "', r => process.exit(r.statusCode < 400 ? 0 : 1))"
                 + ".on('error', () => process.exit(1))\""
                 + " || exit 1";

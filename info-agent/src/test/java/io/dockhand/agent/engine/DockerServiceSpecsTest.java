@@ -64,13 +64,13 @@ class DockerServiceSpecsTest {
                 .getHealthCheck();
         assertThat(check.getTest()).hasSize(2).first().isEqualTo("CMD-SHELL");
         String command = check.getTest().get(1);
-        assertThat(command).startsWith("curl -fsS -o /dev/null --max-time 2 'http://127.0.0.1:8000/health'")
-                .contains("|| wget -q -O /dev/null -T 2 'http://127.0.0.1:8000/health'")
-                .contains("|| python3 -c \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health'")
+        assertThat(command).startsWith("curl -fsS -o /dev/null --max-time 5 'http://127.0.0.1:8000/health'")
+                .contains("|| wget -q -O /dev/null -T 5 'http://127.0.0.1:8000/health'")
+                .contains("|| python3 -c \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=5)")
                 .contains("|| node -e ")
                 .endsWith("|| exit 1");
         assertThat(check.getInterval()).isEqualTo(Duration.ofSeconds(2).toNanos());
-        assertThat(check.getTimeout()).isEqualTo(Duration.ofSeconds(2).toNanos());
+        assertThat(check.getTimeout()).isEqualTo(Duration.ofSeconds(10).toNanos());
         assertThat(check.getRetries()).isEqualTo(3);
         assertThat(check.getStartPeriod()).isEqualTo(Duration.ofSeconds(5).toNanos());
     }
