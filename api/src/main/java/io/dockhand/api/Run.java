@@ -24,7 +24,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param memoryBytes     memory limit, 0 for none
  * @param timeoutSeconds  how long the container may run before it is stopped and the run fails; 0 for no limit
  * @param attempt         how many times an agent has claimed it (0 while first queued)
- * @param maxAttempts     how many claims it may have: 1 for a plain run (a lost run is not retried)
+ * @param maxAttempts     how many claims it may have: 1 for a plain run (a lost run is not retried), one more for
+ *                        each claim no agent took up (at most two: the lease expired while it was still assigned)
  * @param exitCode        the container's exit code, once it exited
  * @param reason          why it ended as it did, in a sentence (failed, cancelled, lost), or null
  * @param imageId         the image it ran, once built

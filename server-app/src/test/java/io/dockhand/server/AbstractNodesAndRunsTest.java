@@ -861,12 +861,52 @@ abstract class AbstractNodesAndRunsTest {
     }
 
     @Test
+    void aClaimNoAgentTookUpIsQueuedAgainWithoutUsingAnAttemptTwiceThenTheRunIsLost() throws Exception {
+        // an agent killed while its claim waited for work: the store hands the run to a connection nobody reads
+        assertThat(work.heartbeat("n-untaken", null).status()).isEqualTo(200);
+        String id = work.submit("?node=n-untaken", WorkClient.context("untaken")).json().get("id").asText();
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            Http.Answer claim = work.claim("n-untaken", "5s");
+            assertThat(claim.status()).as("claim %d: %s", attempt, claim.body()).isEqualTo(200);
+            assertThat(claim.json().get("run").get("id").asText()).isEqualTo(id);
+            assertThat(claim.json().get("run").get("attempt").asInt()).isEqualTo(attempt);
+            // nothing names the run again: no report, no heartbeat
+            JsonNode after = awaitRun(id, r -> !r.get("state").asText().equals("assigned"), Duration.ofSeconds(10));
+            if (attempt < 3) {
+                assertThat(after.get("state").asText()).isEqualTo("queued");
+                assertThat(after.get("reason").asText()).contains("n-untaken").contains("never took up its claim")
+                        .contains("not counted as an attempt");
+                assertThat(after.get("attempt").asInt()).isEqualTo(attempt);
+                assertThat(after.get("maxAttempts").asInt()).isEqualTo(attempt + 1);
+            } else {
+                assertThat(after.get("state").asText()).isEqualTo("lost");
+                assertThat(after.get("reason").asText()).contains("stopped answering");
+                assertThat(after.get("finishedAt")).isNotNull();
+            }
+        }
+    }
+
+    private static JsonNode awaitRun(String id, java.util.function.Predicate<JsonNode> until, Duration patience)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        JsonNode run = run(id);
+        while (!until.test(run)) {
+            assertThat(System.nanoTime()).as("run %s changes within %s: %s", id, patience, run).isLessThan(deadline);
+            Thread.sleep(200);
+            run = run(id);
+        }
+        return run;
+    }
+
+    @Test
     void anExpiredLeaseEndsTheRunLostAndHeartbeatsKeepItAlive() throws Exception {
         JsonNode kept = claimed("n-lease", "kept");
         String keptId = kept.get("id").asText();
         Http.Answer second = work.submit("?node=n-lease", WorkClient.context("dropped"));
         String droppedId = work.claim("n-lease", "2s").json().get("run").get("id").asText();
         assertThat(droppedId).isEqualTo(second.json().get("id").asText());
+        // taken up: the agent started on it (a claim never taken up is queued again, the next test)
+        assertThat(work.report(droppedId, "n-lease", 1, "building", null).status()).isEqualTo(200);
         long start = System.nanoTime();
         // the agent keeps naming only the first run
         while (System.nanoTime() - start < Duration.ofMillis(4500).toNanos()) {

@@ -17,10 +17,14 @@ import io.dockhand.server.nodes.NodeRepository;
  * What every replica does about once a second, with conditional updates so replicas sweeping together change each
  * run once: a run whose lease expired ends {@code lost} (or {@code cancelled}, when a user had asked to cancel it;
  * or goes back to {@code queued} while it has attempts left), and an unpinned queued run whose node is down moves
- * to a live node.
+ * to a live node. A plain run whose claim was never taken up (still {@code assigned}: no build, no container) goes
+ * back to {@code queued} without using up an attempt, at most {@link #UNTAKEN_REQUEUES} times: a claim can be
+ * handed to an agent that was killed while its claim waited for work, and no agent ever saw it.
  */
 public final class Sweeper implements Runnable {
     private static final System.Logger LOG = System.getLogger(Sweeper.class.getName());
+    /** How many times a plain run's claim that no agent took up is queued again without counting as an attempt. */
+    static final int UNTAKEN_REQUEUES = 2;
     private final RunRepository runs;
     private final NodeRepository nodes;
     private final Transactions transactions;
@@ -82,7 +86,12 @@ public final class Sweeper implements Runnable {
     }
 
     private record Expired(UUID id, String state, String node, int attempt, int maxAttempts, boolean cancel,
-                           long leaseUntil) {
+                           long leaseUntil, boolean plain) {
+
+        /** A plain run (not a job's task, not a deployment's) claimed by an agent that never reported on it. */
+        boolean untaken() {
+            return plain && state.equals("assigned") && !cancel && attempt <= UNTAKEN_REQUEUES;
+        }
     }
 
     /** Settles runs whose lease expired; answers how many changed. */
@@ -91,13 +100,15 @@ public final class Sweeper implements Runnable {
         List<Expired> expired = transactions.run(c -> {
             List<Expired> found = new ArrayList<>();
             try (PreparedStatement find = c.prepareStatement("SELECT id, state, node, attempt, max_attempts,"
-                    + " cancel_requested, lease_until_us FROM runs WHERE state IN " + RunRepository.IN_PROGRESS
+                    + " cancel_requested, lease_until_us, task_seq IS NULL AND deploy_spec IS NULL FROM runs"
+                    + " WHERE state IN " + RunRepository.IN_PROGRESS
                     + " AND lease_until_us < ?")) {
                 find.setLong(1, now);
                 try (ResultSet rs = find.executeQuery()) {
                     while (rs.next()) {
                         found.add(new Expired(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                                              rs.getInt(4), rs.getInt(5), rs.getBoolean(6), rs.getLong(7)));
+                                              rs.getInt(4), rs.getInt(5), rs.getBoolean(6), rs.getLong(7),
+                                              rs.getBoolean(8)));
                     }
                 }
             }
@@ -112,6 +123,10 @@ public final class Sweeper implements Runnable {
                 to = RunState.CANCELLED;
                 reason = "cancelled by a user; the agent on node " + run.node() + " did not confirm it stopped the"
                         + " run before its lease expired at " + at;
+            } else if (run.untaken()) {
+                to = RunState.QUEUED;
+                reason = "the agent on node " + run.node() + " never took up its claim (it may have stopped while"
+                        + " waiting for work); lease expired at " + at + "; queued again, not counted as an attempt";
             } else if (run.attempt() < run.maxAttempts()) {
                 to = RunState.QUEUED;
                 reason = "the agent on node " + run.node() + " stopped answering; lease expired at " + at
@@ -124,7 +139,9 @@ public final class Sweeper implements Runnable {
                 String sql = to == RunState.QUEUED
                         // a manager's run goes back to every manager, not to the node that went silent
                         ? "UPDATE runs SET state = 'queued', lease_until_us = NULL, reason = ?, node = CASE WHEN"
-                          + " needs_manager THEN '' ELSE node END WHERE id = ? AND state = ? AND lease_until_us = ?"
+                          + " needs_manager THEN '' ELSE node END"
+                          + (run.untaken() ? ", max_attempts = max_attempts + 1" : "")
+                          + " WHERE id = ? AND state = ? AND lease_until_us = ?"
                         : "UPDATE runs SET state = ?, lease_until_us = NULL, reason = ?, finished_us = ? WHERE id = ?"
                           + " AND state = ? AND lease_until_us = ?";
                 try (PreparedStatement update = c.prepareStatement(sql)) {
